@@ -49,7 +49,7 @@ ServerConfig build_server(const std::string& name, const Object& server, const s
         }
     }
     out.auth = resolve_auth(server, at, ctx);
-    out.storage = resolve_storage(server, settings.default_storage, at, ctx);
+    out.storage = resolve_storage(server, out.auth, settings.default_storage, at, ctx);
     expand_path_keys(*out.auth.config, at.key("auth").key("config"), ctx);
     expand_path_keys(*out.storage.config, at.key("storage").key("config"), ctx);
     return out;

@@ -48,6 +48,9 @@ void check_fields(const Object& object, std::span<const Rule> rules, const Locat
 
 // Leaf checkers.
 
+// Keys Atlas UI 3 reads for its own display and tool policy: valid here, not used by mcpauth.
+void atlas_ui_field(const Var&, const Location&, Context&) {}
+
 void string_value(const Var& value, const Location& at, Context&) {
     if (!value.isString()) wrong_type(value, at, "a string");
 }
@@ -191,6 +194,15 @@ constexpr Rule kServerRules[] = {
     {"oauth_config", oauth_config},
     {"auth", plugin_choice},
     {"storage", plugin_choice},
+    {"short_description", atlas_ui_field},
+    {"author", atlas_ui_field},
+    {"help_email", atlas_ui_field},
+    {"info_url", atlas_ui_field},
+    {"logo_url", atlas_ui_field},
+    {"compliance_level", atlas_ui_field},
+    {"is_exclusive", atlas_ui_field},
+    {"require_approval", atlas_ui_field},
+    {"allow_edit", atlas_ui_field},
 };
 
 constexpr Rule kSettingsRules[] = {

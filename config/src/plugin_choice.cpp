@@ -88,8 +88,33 @@ PluginChoice resolve_auth(const Object& server, const Location& where, Context& 
     return mapped;
 }
 
-PluginChoice resolve_storage(const Object& server, const std::optional<PluginChoice>& default_storage,
-                             const Location& where, Context& ctx) {
+namespace {
+
+// The encrypted stores name their key variable in "encryption_key_env" (default: the OAuth one).
+void use_jwt_key_variable(PluginChoice& storage) {
+    const bool encrypted = storage.plugin == "fernet_file" || storage.plugin == "sqlite";
+    if (encrypted && !storage.config->has("encryption_key_env")) {
+        storage.config->set("encryption_key_env", "JWT_STORAGE_ENCRYPTION_KEY");
+    }
+}
+
+PluginChoice mapped_storage(const Object& server, const std::optional<PluginChoice>& default_storage) {
+    auto oauth = get_object(server, "oauth_config");
+    const auto token_path = oauth ? get_string(*oauth, "token_storage_path") : std::nullopt;
+    if (token_path) {
+        Object::Ptr config = new Object;
+        config->set("path", *token_path);
+        return {"fernet_file", config};
+    }
+    if (default_storage) return {default_storage->plugin, deep_copy_object(default_storage->config)};
+    return {"memory", new Object};
+}
+
+}  // namespace
+
+PluginChoice resolve_storage(const Object& server, const PluginChoice& auth,
+                             const std::optional<PluginChoice>& default_storage, const Location& where,
+                             Context& ctx) {
     auto oauth = get_object(server, "oauth_config");
     const auto token_path = oauth ? get_string(*oauth, "token_storage_path") : std::nullopt;
     if (auto explicit_storage = get_object(server, "storage")) {
@@ -100,13 +125,9 @@ PluginChoice resolve_storage(const Object& server, const std::optional<PluginCho
         }
         return chosen;
     }
-    if (token_path) {
-        Object::Ptr config = new Object;
-        config->set("path", *token_path);
-        return {"fernet_file", config};
-    }
-    if (default_storage) return {default_storage->plugin, deep_copy_object(default_storage->config)};
-    return {"memory", new Object};
+    PluginChoice storage = mapped_storage(server, default_storage);
+    if (auth.plugin == "manual_jwt") use_jwt_key_variable(storage);
+    return storage;
 }
 
 }  // namespace mcpauth::config

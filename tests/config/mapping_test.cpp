@@ -96,6 +96,30 @@ TEST_CASE("storage: explicit, token_storage_path, default storage, memory", "[ma
     CHECK(server(c, "a").storage.config.get() != c.settings.default_storage->config.get());
 }
 
+TEST_CASE("a mapped encrypted store of a JWT server uses JWT_STORAGE_ENCRYPTION_KEY", "[mapping][storage]") {
+    const std::string text =
+        R"({"mcpauth": {"default_storage": {"plugin": "sqlite", "config": {"path": "/d.db"}}},
+            "jwt": {"url": "https://a.example.com", "auth_type": "jwt"},
+            "jwt-file": {"url": "https://a.example.com", "auth_type": "bearer",
+                         "oauth_config": {"token_storage_path": "/t"}},
+            "jwt-explicit": {"url": "https://a.example.com", "auth_type": "jwt",
+                             "storage": {"plugin": "sqlite", "config": {"path": "/e.db"}}},
+            "oauth": {"url": "https://b.example.com", "auth_type": "oauth"}})";
+    const Config c = parse(text);
+    CHECK(json(server(c, "jwt").storage.config) == R"({"encryption_key_env":"JWT_STORAGE_ENCRYPTION_KEY","path":"/d.db"})");
+    CHECK(json(server(c, "jwt-file").storage.config) ==
+          R"({"encryption_key_env":"JWT_STORAGE_ENCRYPTION_KEY","path":"/t"})");
+    CHECK(json(server(c, "jwt-explicit").storage.config) == R"({"path":"/e.db"})");
+    CHECK(json(server(c, "oauth").storage.config) == R"({"path":"/d.db"})");
+}
+
+TEST_CASE("Atlas UI display fields are accepted without a warning", "[mapping][unknown]") {
+    const Config c = one(R"("short_description": "x", "author": "a", "help_email": "h@example.com",
+        "info_url": "https://i", "logo_url": "https://l", "compliance_level": "Public", "is_exclusive": false,
+        "require_approval": ["t"], "allow_edit": ["t"])");
+    CHECK(c.warnings.empty());
+}
+
 TEST_CASE("the explicit form", "[mapping][explicit]") {
     SECTION("auth and storage with config") {
         const Config c = one(R"("auth": {"plugin": "oauth21", "config": {"scopes": ["x"], "anything": {"goes": 1}}},
@@ -137,14 +161,14 @@ TEST_CASE("the explicit form", "[mapping][explicit]") {
 
 TEST_CASE("unknown keys warn, or fail in strict mode", "[mapping][unknown]") {
     const std::string text = R"({"mcpauth": {"colour": "blue"},
-        "s": {"url": "https://s.example.com", "short_description": "x",
+        "s": {"url": "https://s.example.com", "short_descriptio": "x",
               "auth": {"plugin": "none", "extra": 1, "config": {"free": "form"}}}})";
     SECTION("warnings name file, server and key") {
         const Config c = parse(text);
         CHECK(c.warnings == std::vector<std::string>{
                                 "test.json: unknown key 'mcpauth.colour' (ignored)",
                                 "test.json: server 's': unknown key 'auth.extra' (ignored)",
-                                "test.json: server 's': unknown key 'short_description' (ignored)",
+                                "test.json: server 's': unknown key 'short_descriptio' (ignored)",
                             });
     }
     SECTION("strict mode fails on the first one") {

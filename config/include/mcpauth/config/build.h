@@ -29,8 +29,9 @@ PluginChoice map_atlas_auth(const Poco::JSON::Object& server);
 PluginChoice resolve_auth(const Poco::JSON::Object& server, const Location& where, Context& ctx);
 
 // Explicit "storage", else oauth_config.token_storage_path -> fernet_file, else the
-// default storage, else memory.
-PluginChoice resolve_storage(const Poco::JSON::Object& server, const std::optional<PluginChoice>& default_storage,
-                             const Location& where, Context& ctx);
+// default storage, else memory. A mapped (not explicit) encrypted store of a manual_jwt server
+// takes its key from JWT_STORAGE_ENCRYPTION_KEY, as Atlas's JWT store does.
+PluginChoice resolve_storage(const Poco::JSON::Object& server, const PluginChoice& auth,
+                             const std::optional<PluginChoice>& default_storage, const Location& where, Context& ctx);
 
 }  // namespace mcpauth::config
