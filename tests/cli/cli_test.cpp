@@ -1,0 +1,148 @@
+// The mcpauth command, run as a user would: exit codes, output, and error messages.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include "crypto/fernet.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <array>
+#include <cstdio>
+#include <map>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+// stdout and stderr together, or stdout alone (for machine-readable output).
+Result run_mcpauth(const std::string& arguments, bool with_stderr = true) {
+  std::string command = std::string(MCPAUTH_BINARY) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// A config file in a fresh temporary directory.
+fs::path write_config(const std::string& name, const std::string& content) {
+  fs::path dir = fs::temp_directory_path() / ("mcpauth-cli-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path file = dir / name;
+  std::ofstream(file) << content;
+  return file;
+}
+
+size_t count_lines(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("--help, --version and usage errors") {
+  Result help = run_mcpauth("--help");
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.output, Catch::Contains("config check") && Catch::Contains("plugins") && Catch::Contains("--config"));
+
+  Result version = run_mcpauth("--version");
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.output, Catch::StartsWith("mcpauth ") && Catch::Contains("plugin ABI 1."));
+
+  Result unknown = run_mcpauth("frobnicate");
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.output, Catch::Contains("unknown command 'frobnicate'") && Catch::Contains("--help"));
+
+  Result bad_option = run_mcpauth("--colour plugins");
+  CHECK(bad_option.exit_code == 2);
+  CHECK_THAT(bad_option.output, Catch::Contains("unknown option --colour"));
+
+  CHECK(run_mcpauth("--config").exit_code == 2);
+  CHECK(run_mcpauth("").exit_code == 2);
+}
+
+TEST_CASE("plugins lists what was loaded and what was refused") {
+  Result table = run_mcpauth(std::string("plugins --plugin-dir ") + SHIPPED_PLUGIN_DIR + " --plugin-dir " + BROKEN_PLUGIN_DIR);
+  CHECK(table.exit_code == 0);
+  CHECK_THAT(table.output, Catch::Contains("none") && Catch::Contains("memory") && Catch::Contains("Refused:"));
+  CHECK_THAT(table.output, Catch::Contains("broken_wrong_major.so: built for ABI 2.0"));
+
+  Result json = run_mcpauth(std::string("plugins --json --plugin-dir ") + SHIPPED_PLUGIN_DIR, false);
+  CHECK(json.exit_code == 0);
+  Poco::JSON::Object::Ptr report = Poco::JSON::Parser().parse(json.output).extract<Poco::JSON::Object::Ptr>();
+  std::map<std::string, std::string> kinds;
+  Poco::JSON::Array::Ptr plugins = report->getArray("plugins");
+  for (size_t i = 0; i < plugins->size(); ++i)
+    kinds[plugins->getObject(i)->getValue<std::string>("id")] = plugins->getObject(i)->getValue<std::string>("kinds");
+  CHECK(kinds["memory"] == "storage");
+  CHECK(kinds["none"] == "auth");
+  CHECK(report->getArray("rejected")->size() == 0);
+}
+
+TEST_CASE("config check shows each server's plugins") {
+  fs::path file = write_config("ok.json", R"({
+    "mcpauth": {"plugin_dirs": [")" SHIPPED_PLUGIN_DIR R"("]},
+    "open": {"url": "https://open.example/mcp"},
+    "explicit": {"url": "https://x.example/mcp", "auth": {"plugin": "none"}, "storage": {"plugin": "memory", "config": {}}}
+  })");
+  Result result = run_mcpauth("--config " + file.string() + " config check");
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Catch::Contains("config: " + file.string()));
+  CHECK_THAT(result.output, Catch::Matches("(.|\n)*open +yes +none +memory +ok(.|\n)*"));
+  CHECK_THAT(result.output, Catch::Matches("(.|\n)*explicit +yes +none +memory +ok(.|\n)*"));
+}
+
+TEST_CASE("config check fails on a server whose plugin is missing or whose plugin config is invalid") {
+  fs::path file = write_config("bad-plugins.json", R"({
+    "mcpauth": {"plugin_dirs": [")" SHIPPED_PLUGIN_DIR R"("]},
+    "needs-oauth": {"url": "https://a.example/mcp", "auth": {"plugin": "no_such_plugin"}},
+    "bad-storage": {"url": "https://b.example/mcp", "storage": {"plugin": "memory", "config": {"size": 3}}},
+    "off": {"url": "https://c.example/mcp", "enabled": false, "auth": {"plugin": "no_such_plugin"}}
+  })");
+  Result result = run_mcpauth("--config " + file.string() + " config check");
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Catch::Contains("error: " + file.string() +
+                                            ": server 'needs-oauth': auth plugin 'no_such_plugin': no loaded plugin"));
+  CHECK_THAT(result.output, Catch::Contains("server 'bad-storage': storage plugin 'memory': invalid config: /size"));
+  CHECK_THAT(result.output, Catch::Contains("warning (server disabled): " + file.string() + ": server 'off'"));
+}
+
+TEST_CASE("config errors are one line naming file, server and field, with exit code 1") {
+  fs::path file = write_config("broken.json", R"({"srv": {"url": 42}})");
+  Result result = run_mcpauth("--config " + file.string() + " config check");
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Catch::Contains(file.string()) && Catch::Contains("'srv'") && Catch::Contains("url"));
+  CHECK(count_lines(result.output, "\n") == 1);
+
+  Result missing = run_mcpauth("--config /nonexistent/mcp.json config check");
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Catch::Contains("/nonexistent/mcp.json"));
+}
+
+TEST_CASE("the shipped default configuration passes config check") {
+  Result result = run_mcpauth(std::string("--config-dir ") + MCPAUTH_SOURCE_DIR_PATH + "/config config check");
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+}
+
+TEST_CASE("keygen prints a fresh Fernet key and nothing else") {
+  Result first = run_mcpauth("keygen", false);
+  Result second = run_mcpauth("keygen", false);
+  CHECK(first.exit_code == 0);
+  REQUIRE(first.output.size() == 45);  // 44 characters and a newline
+  CHECK(first.output.back() == '\n');
+  CHECK_NOTHROW(mcpauth::crypto::FernetKey::parse(first.output.substr(0, 44)));
+  CHECK(first.output != second.output);
+  CHECK(run_mcpauth("keygen extra").exit_code == 2);
+}

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "cli.h"
+
+namespace mcpauth::cli {
+
+// Each returns the process exit code.
+int run_plugins(const Invocation& invocation);
+int run_config(const Invocation& invocation);
+int run_keygen(const Invocation& invocation);
+int run_storage(const Invocation& invocation);
+
+}  // namespace mcpauth::cli

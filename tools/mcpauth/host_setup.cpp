@@ -1,0 +1,24 @@
+#include "host_setup.h"
+
+#include "mcpauth/core/log.h"
+
+namespace mcpauth::cli {
+
+config::Config load_configuration(const GlobalOptions& options) {
+  config::LoadOptions load;
+  load.config_file = options.config_file;
+  load.config_dir = options.config_dir;
+  load.strict = options.strict;
+  config::Config loaded = config::load_config(load);
+  for (const auto& warning : loaded.warnings) core::log(core::LogLevel::warn, "config", warning);
+  return loaded;
+}
+
+std::vector<std::filesystem::path> plugin_dirs(const GlobalOptions& options, const config::Settings* settings) {
+  if (!options.plugin_dirs.empty()) return {options.plugin_dirs.begin(), options.plugin_dirs.end()};
+  if (settings != nullptr && !settings->plugin_dirs.empty())
+    return {settings->plugin_dirs.begin(), settings->plugin_dirs.end()};
+  return core::default_plugin_dirs();
+}
+
+}  // namespace mcpauth::cli
