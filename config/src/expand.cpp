@@ -45,7 +45,7 @@ Var expand_value(const Var& value, const Location& where, const Context& ctx) {
 }
 
 bool is_path_key(const std::string& key) {
-    return key == "path" || key.ends_with("_path") || key.ends_with("_dir");
+    return key == "path" || key.ends_with("_path") || key.ends_with("_dir") || key.ends_with("_file");
 }
 
 }  // namespace

@@ -72,14 +72,15 @@ TEST_CASE("~ expands to the home directory in path values", "[expand][tilde]") {
         "o": {"url": "https://o.example.com", "oauth_config": {"token_storage_path": "~/.atlas-ui-3/oauth-tokens/o"}},
         "x": {"url": "https://x.example.com",
               "auth": {"plugin": "p", "config": {"path": "~/a", "key_path": "~/b", "cache_dir": "~/c",
-                                                 "nested": {"path": "~"}, "other": "~/d", "path_list": "~/e",
+                                                 "key_file": "~/k", "nested": {"path": "~"}, "other": "~/d", "path_list": "~/e",
                                                  "user_path": "~bob/f"}}}})");
     const std::string cwd = std::filesystem::current_path().string();
     CHECK(c.settings.plugin_dirs ==
           std::vector<std::string>{"/home/tester/plugins", "/home/tester", "/abs", cwd + "/rel/dir"});
     CHECK(json(server(c, "o").storage.config) == R"({"path":"/home/tester/.atlas-ui-3/oauth-tokens/o"})");
     CHECK(json(server(c, "x").auth.config) ==
-          R"({"cache_dir":"/home/tester/c","key_path":"/home/tester/b","nested":{"path":"/home/tester"},)"
+          R"({"cache_dir":"/home/tester/c","key_file":"/home/tester/k","key_path":"/home/tester/b",)"
+          R"("nested":{"path":"/home/tester"},)"
           R"("other":"~/d","path":"/home/tester/a","path_list":"~/e","user_path":"~bob/f"})");
 }
 
