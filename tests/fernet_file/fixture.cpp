@@ -15,20 +15,6 @@
 #include <fstream>
 #include <sstream>
 
-TempDir::TempDir() {
-  static int counter = 0;
-  path_ = fs::temp_directory_path() /
-          ("mcpauth-fernet-file-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-  fs::remove_all(path_);
-  fs::create_directory(path_);
-  fs::permissions(path_, fs::perms::owner_all);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
 KeyEnv::KeyEnv(const std::optional<std::string>& value) {
   if (value)
     ::setenv(kKeyEnv, value->c_str(), 1);
@@ -37,35 +23,6 @@ KeyEnv::KeyEnv(const std::optional<std::string>& value) {
 }
 
 KeyEnv::~KeyEnv() { ::unsetenv(kKeyEnv); }
-
-StderrCapture::StderrCapture() : saved_(::dup(STDERR_FILENO)), sink_(std::tmpfile()) {
-  REQUIRE(saved_ >= 0);
-  REQUIRE(sink_ != nullptr);
-  std::fflush(stderr);
-  ::dup2(fileno(sink_), STDERR_FILENO);
-}
-
-StderrCapture::~StderrCapture() {
-  restore();
-  if (sink_ != nullptr) std::fclose(sink_);
-}
-
-void StderrCapture::restore() {
-  if (saved_ < 0) return;
-  std::fflush(stderr);
-  ::dup2(saved_, STDERR_FILENO);
-  ::close(saved_);
-  saved_ = -1;
-}
-
-std::string StderrCapture::text() {
-  restore();
-  std::rewind(sink_);
-  std::string out;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, sink_)) > 0;) out.append(buffer, n);
-  return out;
-}
 
 std::shared_ptr<const mcpauth::core::PluginLibrary> fernet_file_plugin() {
   static const auto library = [] {

@@ -2,6 +2,8 @@
 // per test, the key variable, files, and the host's log (written to stderr).
 #pragma once
 
+#include "test_support.h"
+
 #include "mcpauth/core/instances.h"
 
 #include <cstdint>
@@ -20,19 +22,8 @@ using mcpauth::core::StorageInstance;
 // The variable every test store reads its keys from (set with KeyEnv).
 inline constexpr const char* kKeyEnv = "MCPAUTH_FERNET_FILE_TEST_KEY";
 
-// A new, empty directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir();
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using mcpauth::test::TempDir;
+using mcpauth::test::StderrCapture;
 
 // Sets kKeyEnv (nullopt: unsets it) for the lifetime of the object.
 class KeyEnv {
@@ -43,20 +34,6 @@ class KeyEnv {
   ~KeyEnv();
 };
 
-// Redirects stderr, where the host logs, to a file until text() or destruction.
-class StderrCapture {
- public:
-  StderrCapture();
-  StderrCapture(const StderrCapture&) = delete;
-  StderrCapture& operator=(const StderrCapture&) = delete;
-  ~StderrCapture();
-  std::string text();  // stops capturing
-
- private:
-  void restore();
-  int saved_ = -1;
-  std::FILE* sink_ = nullptr;
-};
 
 std::shared_ptr<const mcpauth::core::PluginLibrary> fernet_file_plugin();
 // {"path": dir, "encryption_key_env": kKeyEnv} plus extra members (e.g. `"strict_permissions": true`).

@@ -36,19 +36,6 @@ void check_sqlite(int code, sqlite3* db) {
 Bytes bytes(const std::string& text) { return Bytes(text.begin(), text.end()); }
 std::string text(const Bytes& data) { return std::string(data.begin(), data.end()); }
 
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  path_ =
-      fs::temp_directory_path() / ("mcpauth-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
 void set_key(const std::string& keys) { ::setenv(kKeyEnv, keys.c_str(), 1); }
 void unset_key() { ::unsetenv(kKeyEnv); }
 
@@ -97,26 +84,6 @@ void RawDb::run(const std::string& sql, const std::string& first, const std::str
   int code = sqlite3_step(stmt);
   sqlite3_finalize(stmt);
   check_sqlite(code, db_);
-}
-
-CapturedLog::CapturedLog() : file_(fs::temp_directory_path() / ("mcpauth-sqlite-log-" + std::to_string(::getpid()))) {
-  std::fflush(stderr);
-  saved_fd_ = ::dup(STDERR_FILENO);
-  int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  ::dup2(fd, STDERR_FILENO);
-  ::close(fd);
-}
-
-CapturedLog::~CapturedLog() {
-  std::fflush(stderr);
-  ::dup2(saved_fd_, STDERR_FILENO);
-  ::close(saved_fd_);
-  ::unlink(file_.c_str());
-}
-
-std::string CapturedLog::text() const {
-  std::fflush(stderr);
-  return file_contents(file_);
 }
 
 unsigned mode_of(const fs::path& path) {

@@ -2,6 +2,8 @@
 // directory per test, direct access to the database file, and captured host log output.
 #pragma once
 
+#include "test_support.h"
+
 #include "mcpauth/core/instances.h"
 #include "mcpauth/core/plugin_error.h"
 
@@ -29,17 +31,10 @@ Bytes bytes(const std::string& text);
 std::string text(const Bytes& data);
 
 // A fresh directory, removed with everything in it at the end of the test.
-class TempDir {
+class TempDir : public mcpauth::test::TempDir {
  public:
-  TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir();
-  const fs::path& path() const { return path_; }
-  fs::path db() const { return path_ / "store" / "tokens.db"; }
-
- private:
-  fs::path path_;
+  TempDir() : mcpauth::test::TempDir("sqlite") {}
+  fs::path db() const { return path() / "store" / "tokens.db"; }
 };
 
 void set_key(const std::string& keys);  // the value of kKeyEnv
@@ -78,19 +73,7 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
-// Everything written to stderr (the host log) while it exists.
-class CapturedLog {
- public:
-  CapturedLog();
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  ~CapturedLog();
-  std::string text() const;
-
- private:
-  int saved_fd_;
-  fs::path file_;
-};
+using CapturedLog = mcpauth::test::StderrCapture;
 
 unsigned mode_of(const fs::path& path);  // permission bits, e.g. 0600
 std::string file_contents(const fs::path& path);

@@ -1,0 +1,51 @@
+#include "test_support.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <stdexcept>
+
+namespace mcpauth::test {
+
+TempDir::TempDir(const std::string& name) {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("mcpauth-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+  std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+StderrCapture::StderrCapture() : saved_fd_(::dup(STDERR_FILENO)), sink_(std::tmpfile()) {
+  if (saved_fd_ < 0 || sink_ == nullptr) throw std::runtime_error("cannot capture stderr");
+  std::fflush(stderr);
+  ::dup2(fileno(sink_), STDERR_FILENO);
+}
+
+StderrCapture::~StderrCapture() {
+  std::fflush(stderr);
+  ::dup2(saved_fd_, STDERR_FILENO);
+  ::close(saved_fd_);
+  std::fclose(sink_);
+}
+
+std::string StderrCapture::text() const {
+  std::fflush(stderr);
+  std::string out;
+  char buffer[4096];
+  // pread: the shared file offset is where stderr keeps writing.
+  for (off_t at = 0;;) {
+    ssize_t n = ::pread(fileno(sink_), buffer, sizeof buffer, at);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+    at += n;
+  }
+  return out;
+}
+
+}  // namespace mcpauth::test

@@ -1,0 +1,38 @@
+// Helpers shared by the test programs.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace mcpauth::test {
+
+// A new, empty directory (mode 0700), removed with everything in it at destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name = "test");
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Everything written to stderr (where the host logs) while it exists.
+class StderrCapture {
+ public:
+  StderrCapture();
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+  ~StderrCapture();
+  std::string text() const;  // what was captured so far
+
+ private:
+  int saved_fd_;
+  std::FILE* sink_;
+};
+
+}  // namespace mcpauth::test
