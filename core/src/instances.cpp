@@ -9,6 +9,8 @@ namespace {
 
 // Takes ownership of host-allocated bytes from a plugin.
 Bytes take(mcpauth_bytes& bytes) {
+  if (bytes.data == nullptr && bytes.size > 0)
+    throw PluginError(MCPAUTH_ERR_INTERNAL, "plugin returned a NULL buffer of non-zero size");
   Bytes out(bytes.data, bytes.data + bytes.size);
   host_api()->free(bytes.data);
   bytes = {};
@@ -20,18 +22,34 @@ std::string take_text(mcpauth_bytes& bytes) {
   return std::string(raw.begin(), raw.end());
 }
 
-void add_key(void* context, const char* key) noexcept {
-  try {
-    static_cast<std::vector<std::string>*>(context)->emplace_back(key);
-  } catch (...) {  // nothing may cross back into the plugin
-  }
-}
+// Collects what a plugin hands to a sink; an allocation failure is remembered, not thrown into
+// the plugin, and reported once the plugin returns.
+template <class Items>
+struct Collector {
+  Items items;
+  bool failed = false;
 
-void add_header(void* context, const char* name, const char* value) noexcept {
-  try {
-    static_cast<HeaderList*>(context)->emplace_back(name, value);
-  } catch (...) {
+  template <class... Parts>
+  static void add(void* context, Parts... parts) noexcept {
+    auto* self = static_cast<Collector*>(context);
+    try {
+      self->items.emplace_back(parts...);
+    } catch (...) {
+      self->failed = true;
+    }
   }
+
+  Items take() {
+    if (failed) throw PluginError(MCPAUTH_ERR_NO_MEMORY, "out of memory while collecting a plugin's results");
+    return std::move(items);
+  }
+};
+
+// Keys are C strings at the boundary: one with a NUL would silently become another key.
+const std::string& checked_key(const std::string& key) {
+  if (key.find('\0') != std::string::npos)
+    throw PluginError(MCPAUTH_ERR_INVALID_ARGUMENT, "storage keys cannot contain a NUL character");
+  return key;
 }
 
 }  // namespace
@@ -75,7 +93,7 @@ StorageInstance::StorageInstance(std::shared_ptr<const PluginLibrary> library, I
 std::optional<Bytes> StorageInstance::get(const std::string& key) const {
   mcpauth_bytes value{};
   mcpauth_error err{};
-  int32_t status = api().get(raw(), key.c_str(), &value, &err);
+  int32_t status = api().get(raw(), checked_key(key).c_str(), &value, &err);
   if (status == MCPAUTH_ERR_NOT_FOUND) return std::nullopt;
   check(status, err, "get");
   return take(value);
@@ -83,23 +101,23 @@ std::optional<Bytes> StorageInstance::get(const std::string& key) const {
 
 void StorageInstance::put(const std::string& key, std::span<const uint8_t> value) const {
   mcpauth_error err{};
-  check(api().put(raw(), key.c_str(), value.data(), value.size(), &err), err, "put");
+  check(api().put(raw(), checked_key(key).c_str(), value.data(), value.size(), &err), err, "put");
 }
 
 bool StorageInstance::remove(const std::string& key) const {
   mcpauth_error err{};
-  int32_t status = api().remove(raw(), key.c_str(), &err);
+  int32_t status = api().remove(raw(), checked_key(key).c_str(), &err);
   if (status == MCPAUTH_ERR_NOT_FOUND) return false;
   check(status, err, "remove");
   return true;
 }
 
 std::vector<std::string> StorageInstance::list(const std::string& prefix) const {
-  std::vector<std::string> keys;
-  mcpauth_key_sink sink{&keys, add_key};
+  Collector<std::vector<std::string>> keys;
+  mcpauth_key_sink sink{&keys, Collector<std::vector<std::string>>::add<const char*>};
   mcpauth_error err{};
-  check(api().list(raw(), prefix.c_str(), &sink, &err), err, "list");
-  return keys;
+  check(api().list(raw(), checked_key(prefix).c_str(), &sink, &err), err, "list");
+  return keys.take();
 }
 
 std::optional<std::string> StorageInstance::metadata(const std::string& key) const {
@@ -107,7 +125,7 @@ std::optional<std::string> StorageInstance::metadata(const std::string& key) con
     throw PluginError(MCPAUTH_ERR_UNSUPPORTED, "storage plugin " + library().id() + " offers no metadata");
   mcpauth_bytes json{};
   mcpauth_error err{};
-  int32_t status = api().metadata(raw(), key.c_str(), &json, &err);
+  int32_t status = api().metadata(raw(), checked_key(key).c_str(), &json, &err);
   if (status == MCPAUTH_ERR_NOT_FOUND) return std::nullopt;
   check(status, err, "metadata");
   return take_text(json);
@@ -123,11 +141,11 @@ AuthInstance::AuthInstance(std::shared_ptr<const PluginLibrary> library, Instanc
     : PluginInstance(std::move(library), std::move(spec), MCPAUTH_KIND_AUTH, storage) {}
 
 HeaderList AuthInstance::get_credentials(const std::string& user) const {
-  HeaderList headers;
-  mcpauth_header_sink sink{&headers, add_header};
+  Collector<HeaderList> headers;
+  mcpauth_header_sink sink{&headers, Collector<HeaderList>::add<const char*, const char*>};
   mcpauth_error err{};
   check(api().get_credentials(raw(), user.c_str(), &sink, &err), err, "get_credentials");
-  return headers;
+  return headers.take();
 }
 
 int32_t AuthInstance::on_challenge(const std::string& user, int32_t http_status, const std::string& www_authenticate) const {

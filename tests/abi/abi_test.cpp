@@ -221,6 +221,8 @@ TEST_CASE("the memory plugin stores, lists, removes and locks") {
   CHECK_FALSE(storage.metadata("missing"));
   CHECK(storage.remove("other"));
   CHECK_FALSE(storage.remove("other"));
+  CHECK_THROWS_WITH(storage.put(std::string("user/a\0b", 8), bytes("x")), Catch::Contains("cannot contain a NUL"));
+  CHECK(storage.get("user/a") == bytes(std::string("\0binary\xff", 8)));  // not overwritten
 
   mcpauth_lock* held = nullptr;
   mcpauth_error err{};
