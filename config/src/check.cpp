@@ -19,31 +19,31 @@ using Poco::JSON::Object;
 using Checker = void (*)(const Var&, const Location&, Context&);
 
 struct Rule {
-    std::string_view key;
-    Checker check;
+  std::string_view key;
+  Checker check;
 };
 
 [[noreturn]] void wrong_type(const Var& value, const Location& at, const std::string& expected) {
-    throw ConfigError(at, "must be " + expected + ", got " + type_name(value));
+  throw ConfigError(at, "must be " + expected + ", got " + type_name(value));
 }
 
 const Object& object_value(const Var& value, const Location& at) {
-    auto object = as_object(value);
-    if (!object) wrong_type(value, at, "an object");
-    return *object;
+  auto object = as_object(value);
+  if (!object) wrong_type(value, at, "an object");
+  return *object;
 }
 
 // Checks the known keys of `object` (skipping nulls) and reports the unknown ones.
 void check_fields(const Object& object, std::span<const Rule> rules, const Location& at, Context& ctx,
                   std::string_view unknown_note) {
-    for (const auto& [key, value] : object) {
-        const auto rule = std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.key == key; });
-        if (rule == rules.end()) {
-            ctx.unknown_key(at.key(key), unknown_note);
-        } else if (!value.isEmpty()) {
-            rule->check(value, at.key(key), ctx);
-        }
+  for (const auto& [key, value] : object) {
+    const auto rule = std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.key == key; });
+    if (rule == rules.end()) {
+      ctx.unknown_key(at.key(key), unknown_note);
+    } else if (!value.isEmpty()) {
+      rule->check(value, at.key(key), ctx);
     }
+  }
 }
 
 // Leaf checkers.
@@ -52,107 +52,103 @@ void check_fields(const Object& object, std::span<const Rule> rules, const Locat
 void atlas_ui_field(const Var&, const Location&, Context&) {}
 
 void string_value(const Var& value, const Location& at, Context&) {
-    if (!value.isString()) wrong_type(value, at, "a string");
+  if (!value.isString()) wrong_type(value, at, "a string");
 }
 
 void non_empty_string(const Var& value, const Location& at, Context& ctx) {
-    string_value(value, at, ctx);
-    if (value.extract<std::string>().empty()) throw ConfigError(at, "must not be empty");
+  string_value(value, at, ctx);
+  if (value.extract<std::string>().empty()) throw ConfigError(at, "must not be empty");
 }
 
 void boolean(const Var& value, const Location& at, Context&) {
-    if (!value.isBoolean()) wrong_type(value, at, "a boolean (true or false)");
+  if (!value.isBoolean()) wrong_type(value, at, "a boolean (true or false)");
 }
 
-void any_object(const Var& value, const Location& at, Context&) {
-    object_value(value, at);
-}
+void any_object(const Var& value, const Location& at, Context&) { object_value(value, at); }
 
 void each_item(const Var& value, const Location& at, Context& ctx, Checker item) {
-    auto array = as_array(value);
-    if (!array) wrong_type(value, at, "a list");
-    for (std::size_t i = 0; i < array->size(); ++i) item(array->get(i), at.index(i), ctx);
+  auto array = as_array(value);
+  if (!array) wrong_type(value, at, "a list");
+  for (std::size_t i = 0; i < array->size(); ++i) item(array->get(i), at.index(i), ctx);
 }
 
-void string_list(const Var& value, const Location& at, Context& ctx) {
-    each_item(value, at, ctx, string_value);
-}
+void string_list(const Var& value, const Location& at, Context& ctx) { each_item(value, at, ctx, string_value); }
 
 void non_empty_string_list(const Var& value, const Location& at, Context& ctx) {
-    each_item(value, at, ctx, non_empty_string);
+  each_item(value, at, ctx, non_empty_string);
 }
 
 // An object of strings; null values count as absent (so overrides can remove entries).
 void string_map(const Var& value, const Location& at, Context& ctx) {
-    for (const auto& [key, item] : object_value(value, at)) {
-        if (!item.isEmpty()) string_value(item, at.key(key), ctx);
-    }
+  for (const auto& [key, item] : object_value(value, at)) {
+    if (!item.isEmpty()) string_value(item, at.key(key), ctx);
+  }
 }
 
 void one_of(const Var& value, const Location& at, std::initializer_list<std::string_view> allowed) {
-    if (!value.isString()) wrong_type(value, at, "a string");
-    const auto s = value.extract<std::string>();
-    if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    throw ConfigError(at, "must be one of: " + list);
+  if (!value.isString()) wrong_type(value, at, "a string");
+  const auto s = value.extract<std::string>();
+  if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  throw ConfigError(at, "must be one of: " + list);
 }
 
 void transport(const Var& value, const Location& at, Context&) {
-    one_of(value, at, {"http", "sse", "stdio", "streamable-http"});
+  one_of(value, at, {"http", "sse", "stdio", "streamable-http"});
 }
 
 void auth_type(const Var& value, const Location& at, Context&) {
-    one_of(value, at, {"none", "bearer", "jwt", "api_key", "oauth"});
+  one_of(value, at, {"none", "bearer", "jwt", "api_key", "oauth"});
 }
 
 void url(const Var& value, const Location& at, Context& ctx) {
-    non_empty_string(value, at, ctx);
-    const auto s = value.extract<std::string>();
-    bool ok = false;
-    try {
-        const Poco::URI uri(s);
-        ok = (uri.getScheme() == "http" || uri.getScheme() == "https") && !uri.getHost().empty() &&
-             std::none_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
-    } catch (const Poco::Exception&) {  // Poco::URI rejects some malformed URLs by throwing
-    }
-    if (!ok) throw ConfigError(at, "must be an http:// or https:// URL with a host");
+  non_empty_string(value, at, ctx);
+  const auto s = value.extract<std::string>();
+  bool ok = false;
+  try {
+    const Poco::URI uri(s);
+    ok = (uri.getScheme() == "http" || uri.getScheme() == "https") && !uri.getHost().empty() &&
+         std::none_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+  } catch (const Poco::Exception&) {  // Poco::URI rejects some malformed URLs by throwing
+  }
+  if (!ok) throw ConfigError(at, "must be an http:// or https:// URL with a host");
 }
 
 bool valid_port(std::string_view digits) {
-    if (digits.empty() || digits.size() > 5) return false;
-    if (!std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
-    const int port = std::stoi(std::string(digits));
-    return port >= 1 && port <= 65535;
+  if (digits.empty() || digits.size() > 5) return false;
+  if (!std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
+  const int port = std::stoi(std::string(digits));
+  return port >= 1 && port <= 65535;
 }
 
 void port(const Var& value, const Location& at, Context&) {
-    const auto n = as_integer(value);
-    if (!n || *n < 1 || *n > 65535) throw ConfigError(at, "must be an integer from 1 to 65535, or null");
+  const auto n = as_integer(value);
+  if (!n || *n < 1 || *n > 65535) throw ConfigError(at, "must be an integer from 1 to 65535, or null");
 }
 
 void listen(const Var& value, const Location& at, Context& ctx) {
-    non_empty_string(value, at, ctx);
-    const auto s = value.extract<std::string>();
-    const auto colon = s.rfind(':');
-    if (colon == std::string::npos || colon == 0 || !valid_port(std::string_view(s).substr(colon + 1))) {
-        throw ConfigError(at, "must be host:port with a port from 1 to 65535");
-    }
+  non_empty_string(value, at, ctx);
+  const auto s = value.extract<std::string>();
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0 || !valid_port(std::string_view(s).substr(colon + 1))) {
+    throw ConfigError(at, "must be host:port with a port from 1 to 65535");
+  }
 }
 
 void scopes(const Var& value, const Location& at, Context& ctx) {
-    if (value.isString()) return;
-    if (!as_array(value)) wrong_type(value, at, "a space-separated string or a list of strings");
-    each_item(value, at, ctx, non_empty_string);
+  if (value.isString()) return;
+  if (!as_array(value)) wrong_type(value, at, "a space-separated string or a list of strings");
+  each_item(value, at, ctx, non_empty_string);
 }
 
 void plugin_id(const Var& value, const Location& at, Context& ctx) {
-    non_empty_string(value, at, ctx);
-    const auto s = value.extract<std::string>();
-    const bool ok = s.size() <= 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-                        return std::islower(c) || std::isdigit(c) || c == '_';
-                    });
-    if (!ok) throw ConfigError(at, "must be a plugin id: 1-64 characters of a-z, 0-9 and _");
+  non_empty_string(value, at, ctx);
+  const auto s = value.extract<std::string>();
+  const bool ok = s.size() <= 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+                    return std::islower(c) || std::isdigit(c) || c == '_';
+                  });
+  if (!ok) throw ConfigError(at, "must be a plugin id: 1-64 characters of a-z, 0-9 and _");
 }
 
 // Objects with their own keys.
@@ -160,7 +156,7 @@ void plugin_id(const Var& value, const Location& at, Context& ctx) {
 constexpr Rule kPluginChoiceRules[] = {{"plugin", plugin_id}, {"config", any_object}};
 
 void plugin_choice(const Var& value, const Location& at, Context& ctx) {
-    check_fields(object_value(value, at), kPluginChoiceRules, at, ctx, "(ignored)");
+  check_fields(object_value(value, at), kPluginChoiceRules, at, ctx, "(ignored)");
 }
 
 constexpr Rule kOAuthRules[] = {
@@ -175,7 +171,7 @@ constexpr Rule kOAuthRules[] = {
 };
 
 void oauth_config(const Var& value, const Location& at, Context& ctx) {
-    check_fields(object_value(value, at), kOAuthRules, at, ctx, "(passed to the oauth21 plugin)");
+  check_fields(object_value(value, at), kOAuthRules, at, ctx, "(passed to the oauth21 plugin)");
 }
 
 constexpr Rule kServerRules[] = {
@@ -213,36 +209,36 @@ constexpr Rule kSettingsRules[] = {
 };
 
 void settings(const Var& value, const Location& at, Context& ctx) {
-    const Object& object = object_value(value, at);
-    if (object.has("url") || object.has("command")) {
-        throw ConfigError(at, "'mcpauth' is reserved for settings and cannot be a server name");
-    }
-    check_fields(object, kSettingsRules, at, ctx, "(ignored)");
+  const Object& object = object_value(value, at);
+  if (object.has("url") || object.has("command")) {
+    throw ConfigError(at, "'mcpauth' is reserved for settings and cannot be a server name");
+  }
+  check_fields(object, kSettingsRules, at, ctx, "(ignored)");
 }
 
 }  // namespace
 
 bool valid_server_name(std::string_view name) {
-    auto allowed = [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '.' || c == '-'; };
-    return !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0])) &&
-           std::all_of(name.begin(), name.end(), allowed);
+  auto allowed = [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '.' || c == '-'; };
+  return !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0])) &&
+         std::all_of(name.begin(), name.end(), allowed);
 }
 
 void check_document(const Object& root, const std::string& file, bool is_override, Context& ctx) {
-    for (const auto& [key, value] : root) {
-        const Location at = entry_location(file, key);
-        if (value.isEmpty() && is_override) continue;  // removes the entry when merged
-        if (key == kSettingsKey) {
-            settings(value, at, ctx);
-            continue;
-        }
-        if (!valid_server_name(key)) {
-            throw ConfigError(at,
-                              "invalid server name: use 1-64 characters of A-Z, a-z, 0-9, _, . and -, "
-                              "starting with a letter or digit");
-        }
-        check_fields(object_value(value, at), kServerRules, at, ctx, "(ignored)");
+  for (const auto& [key, value] : root) {
+    const Location at = entry_location(file, key);
+    if (value.isEmpty() && is_override) continue;  // removes the entry when merged
+    if (key == kSettingsKey) {
+      settings(value, at, ctx);
+      continue;
     }
+    if (!valid_server_name(key)) {
+      throw ConfigError(at,
+                        "invalid server name: use 1-64 characters of A-Z, a-z, 0-9, _, . and -, "
+                        "starting with a letter or digit");
+    }
+    check_fields(object_value(value, at), kServerRules, at, ctx, "(ignored)");
+  }
 }
 
 }  // namespace mcpauth::config

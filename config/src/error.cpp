@@ -8,19 +8,19 @@ namespace {
 // Escapes bytes outside printable ASCII as \xNN so a message stays on one line, and
 // truncates to max_len bytes of input.
 std::string printable(std::string_view s, std::size_t max_len) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size() && i < max_len; ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            char buf[5];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-        }
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < max_len; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
     }
-    if (s.size() > max_len) out += "...";
-    return out;
+  }
+  if (s.size() > max_len) out += "...";
+  return out;
 }
 
 constexpr std::size_t kMaxName = 64;    // longest valid server name
@@ -29,29 +29,29 @@ constexpr std::size_t kMaxText = 1024;  // paths, field paths and problem texts
 }  // namespace
 
 Location Location::key(std::string_view name) const {
-    Location out = *this;
-    if (!out.field.empty()) out.field += '.';
-    out.field += name;
-    return out;
+  Location out = *this;
+  if (!out.field.empty()) out.field += '.';
+  out.field += name;
+  return out;
 }
 
 Location Location::index(std::size_t i) const {
-    Location out = *this;
-    out.field += '[' + std::to_string(i) + ']';
-    return out;
+  Location out = *this;
+  out.field += '[' + std::to_string(i) + ']';
+  return out;
 }
 
 std::string format_message(const Location& where, std::string_view problem) {
-    std::string out;
-    auto part = [&out](const std::string& text) {
-        if (!out.empty()) out += ": ";
-        out += text;
-    };
-    if (!where.file.empty()) part(printable(where.file, kMaxText));
-    if (!where.server.empty()) part("server '" + printable(where.server, kMaxName) + "'");
-    if (!where.field.empty()) part("field '" + printable(where.field, kMaxText) + "'");
-    part(printable(problem, kMaxText));
-    return out;
+  std::string out;
+  auto part = [&out](const std::string& text) {
+    if (!out.empty()) out += ": ";
+    out += text;
+  };
+  if (!where.file.empty()) part(printable(where.file, kMaxText));
+  if (!where.server.empty()) part("server '" + printable(where.server, kMaxName) + "'");
+  if (!where.field.empty()) part("field '" + printable(where.field, kMaxText) + "'");
+  part(printable(problem, kMaxText));
+  return out;
 }
 
 ConfigError::ConfigError(Location where, std::string problem)

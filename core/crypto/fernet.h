@@ -34,18 +34,18 @@
 namespace mcpauth::crypto {
 
 class FernetError : public std::runtime_error {
-public:
+ public:
   enum class Kind { invalid_key, malformed, bad_signature, expired, future_timestamp };
 
   FernetError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   Kind kind() const noexcept { return kind_; }
 
-private:
+ private:
   Kind kind_;
 };
 
 class FernetKey {
-public:
+ public:
   // Throws FernetError (invalid_key) unless the text is 32 bytes in canonical base64url.
   static FernetKey parse(std::string_view base64url_key);
   static FernetKey generate();
@@ -58,7 +58,7 @@ public:
   std::span<const uint8_t, 16> signing_key() const noexcept { return std::span(bytes_).first<16>(); }
   std::span<const uint8_t, 16> encryption_key() const noexcept { return std::span(bytes_).last<16>(); }
 
-private:
+ private:
   FernetKey() = default;
   std::array<uint8_t, 32> bytes_{};
 };
@@ -71,8 +71,7 @@ std::string fernet_encrypt(const FernetKey& key, std::span<const uint8_t> plaint
 
 // Throws FernetError. now_seconds (default: the system clock) only matters with a ttl.
 std::vector<uint8_t> fernet_decrypt(const FernetKey& key, std::string_view token,
-                                    std::optional<uint64_t> ttl_seconds = {},
-                                    std::optional<uint64_t> now_seconds = {});
+                                    std::optional<uint64_t> ttl_seconds = {}, std::optional<uint64_t> now_seconds = {});
 
 // The timestamp of a well-formed token, NOT authenticated (no key): for metadata
 // listings only, never for access decisions. nullopt if malformed.
@@ -81,7 +80,7 @@ std::optional<uint64_t> fernet_timestamp(std::string_view token);
 // Key rotation, as Python's MultiFernet: encrypts with the first key, decrypts with
 // whichever key signed the token.
 class MultiFernet {
-public:
+ public:
   explicit MultiFernet(std::vector<FernetKey> keys);  // throws std::invalid_argument if empty
 
   // "key1, key2, ..." with optional whitespace around each key. Errors name the position
@@ -94,7 +93,7 @@ public:
   // Re-encrypts under the first key with a fresh IV, keeping the original timestamp.
   std::string rotate(std::string_view token) const;
 
-private:
+ private:
   std::vector<FernetKey> keys_;
 };
 

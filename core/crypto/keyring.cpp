@@ -105,7 +105,8 @@ StoreKeys load_store_keys(const KeySource& source, const GetEnv& getenv) {
   std::error_code error;
   if (!std::filesystem::exists(source.key_file, error) && create_key_file(source.key_file))
     warnings.push_back("generated a new encryption key in " + source.key_file.string() + "; in production set " +
-                       source.env_name + " instead, and keep the key safe: without it the stored tokens cannot be read");
+                       source.env_name +
+                       " instead, and keep the key safe: without it the stored tokens cannot be read");
   std::string content = read_key_file(source.key_file, source, warnings);
   return StoreKeys{parse_keys(content, origin), origin, std::move(warnings)};
 }

@@ -19,7 +19,7 @@
 namespace mcpauth::crypto {
 
 class KeyError : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 

@@ -24,18 +24,18 @@ struct Node;  // a compiled (sub)schema, defined in json_schema.cpp
 // The schema text is not JSON, not an object, or uses a keyword wrongly or
 // one this validator does not implement.
 class SchemaError : public std::runtime_error {
-public:
-    SchemaError(std::string pointer, const std::string& message);
-    // JSON pointer into the schema of the offending keyword ("" for the root).
-    const std::string& pointer() const noexcept { return pointer_; }
+ public:
+  SchemaError(std::string pointer, const std::string& message);
+  // JSON pointer into the schema of the offending keyword ("" for the root).
+  const std::string& pointer() const noexcept { return pointer_; }
 
-private:
-    std::string pointer_;
+ private:
+  std::string pointer_;
 };
 
 struct Violation {
-    std::string pointer;  // JSON pointer of the offending value, "" for the root, e.g. "/scopes/0"
-    std::string message;  // never contains the offending string value itself
+  std::string pointer;  // JSON pointer of the offending value, "" for the root, e.g. "/scopes/0"
+  std::string message;  // never contains the offending string value itself
 };
 
 // "/scopes/0: expected string, got integer"; the root is shown as "(root)".
@@ -51,21 +51,21 @@ inline constexpr std::size_t max_violations = 50;
 // An immutable compiled schema: cheap to copy, safe to use from several
 // threads at once.
 class Schema {
-public:
-    // Throws SchemaError.
-    static Schema compile(std::string_view schema_json);
+ public:
+  // Throws SchemaError.
+  static Schema compile(std::string_view schema_json);
 
-    // `instance` holds what Poco::JSON::Parser produces: Object::Ptr,
-    // Array::Ptr (or Object/Array by value), std::string, bool, numbers, or
-    // empty for null. An empty result means the instance is valid.
-    std::vector<Violation> validate(const Poco::Dynamic::Var& instance) const;
+  // `instance` holds what Poco::JSON::Parser produces: Object::Ptr,
+  // Array::Ptr (or Object/Array by value), std::string, bool, numbers, or
+  // empty for null. An empty result means the instance is valid.
+  std::vector<Violation> validate(const Poco::Dynamic::Var& instance) const;
 
-    // Parses and validates; text that is not JSON yields a single violation at "".
-    std::vector<Violation> validate_text(std::string_view instance_json) const;
+  // Parses and validates; text that is not JSON yields a single violation at "".
+  std::vector<Violation> validate_text(std::string_view instance_json) const;
 
-private:
-    explicit Schema(std::shared_ptr<const detail::Node> root);
-    std::shared_ptr<const detail::Node> root_;
+ private:
+  explicit Schema(std::shared_ptr<const detail::Node> root);
+  std::shared_ptr<const detail::Node> root_;
 };
 
 }  // namespace mcpauth::schema

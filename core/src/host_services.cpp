@@ -52,7 +52,7 @@ void host_free(void* pointer) { std::free(pointer); }
 
 void host_log(mcpauth_host_context* ctx, int32_t level, const char* message) {
   try {
-    LogLevel parsed = level <= MCPAUTH_LOG_DEBUG ? LogLevel::debug
+    LogLevel parsed = level <= MCPAUTH_LOG_DEBUG  ? LogLevel::debug
                       : level == MCPAUTH_LOG_INFO ? LogLevel::info
                       : level == MCPAUTH_LOG_WARN ? LogLevel::warn
                                                   : LogLevel::error;
@@ -62,11 +62,13 @@ void host_log(mcpauth_host_context* ctx, int32_t level, const char* message) {
 }
 
 int64_t now_unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 int64_t monotonic_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 int32_t random_bytes(uint8_t* out, uint64_t size, mcpauth_error* err) {
@@ -163,7 +165,8 @@ int32_t open_url(mcpauth_host_context*, const char* url, mcpauth_error* err) {
 int32_t sleep_ms(mcpauth_host_context* ctx, uint64_t milliseconds) {
   if (ctx == nullptr) return MCPAUTH_ERR_INVALID_ARGUMENT;
   std::unique_lock lock(ctx->mutex);
-  bool cancelled = ctx->wake.wait_for(lock, std::chrono::milliseconds(milliseconds), [ctx] { return ctx->cancelled.load(); });
+  bool cancelled =
+      ctx->wake.wait_for(lock, std::chrono::milliseconds(milliseconds), [ctx] { return ctx->cancelled.load(); });
   return cancelled ? MCPAUTH_ERR_CANCELLED : MCPAUTH_OK;
 }
 
@@ -187,7 +190,8 @@ int32_t storage_get(mcpauth_host_context* ctx, const char* key, mcpauth_bytes* v
   });
 }
 
-int32_t storage_put(mcpauth_host_context* ctx, const char* key, const uint8_t* data, uint64_t size, mcpauth_error* err) {
+int32_t storage_put(mcpauth_host_context* ctx, const char* key, const uint8_t* data, uint64_t size,
+                    mcpauth_error* err) {
   return serve(err, [&] {
     const StorageInstance& storage = storage_of(ctx);
     return storage.api().put(storage.handle(), full_key(ctx, key).c_str(), data, size, err);

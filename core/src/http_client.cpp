@@ -30,12 +30,15 @@ Poco::Net::Context::Ptr tls_context() {
     context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED,
                                      9, true /* load the system CAs */);
     // Without this Poco would ask on the console what to do with a bad certificate.
-    Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false), context);
+    Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false),
+                                                       context);
   });
   return context;
 }
 
-std::string origin(const Poco::URI& uri) { return uri.getScheme() + "://" + uri.getHost() + ":" + std::to_string(uri.getPort()); }
+std::string origin(const Poco::URI& uri) {
+  return uri.getScheme() + "://" + uri.getHost() + ":" + std::to_string(uri.getPort());
+}
 
 std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const Poco::URI& uri) {
   if (uri.getScheme() == "https")
@@ -44,7 +47,9 @@ std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const Poco::URI& uri)
   throw PluginError(MCPAUTH_ERR_NETWORK, "unsupported URL scheme '" + uri.getScheme() + "' (use http or https)");
 }
 
-bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
 
 struct Attempt {
   sdk::HttpResponse response;
@@ -75,8 +80,8 @@ Attempt send_once(const Poco::URI& uri, const sdk::HttpRequest& request, const s
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     attempt.response.body.append(buffer, static_cast<size_t>(in.gcount()));
     if (attempt.response.body.size() > max_bytes)
-      throw PluginError(MCPAUTH_ERR_NETWORK, "response from " + uri.getHost() + " is larger than " +
-                                                 std::to_string(max_bytes) + " bytes");
+      throw PluginError(MCPAUTH_ERR_NETWORK,
+                        "response from " + uri.getHost() + " is larger than " + std::to_string(max_bytes) + " bytes");
     if (Clock::now() > deadline) throw PluginError(MCPAUTH_ERR_TIMEOUT, "request to " + uri.getHost() + " timed out");
   }
   return attempt;

@@ -71,7 +71,8 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library, Ins
   mcpauth_error err{};
   int32_t status = library_->descriptor().create(&args, &instance_, &err);
   check(status, err, "create");
-  if (instance_ == nullptr) throw PluginError(MCPAUTH_ERR_INTERNAL, "plugin " + library_->id() + ": create returned no instance");
+  if (instance_ == nullptr)
+    throw PluginError(MCPAUTH_ERR_INTERNAL, "plugin " + library_->id() + ": create returned no instance");
 }
 
 PluginInstance::~PluginInstance() {
@@ -83,8 +84,8 @@ void PluginInstance::check(int32_t status, const mcpauth_error& err, const char*
   if (status == MCPAUTH_OK) return;
   std::string message(err.message, strnlen(err.message, sizeof err.message));
   if (message.empty()) message = status_name(status);
-  throw PluginError(status, "plugin " + library_->id() + " (server " + spec_.server_name + "): " + operation +
-                                " failed: " + message);
+  throw PluginError(
+      status, "plugin " + library_->id() + " (server " + spec_.server_name + "): " + operation + " failed: " + message);
 }
 
 StorageInstance::StorageInstance(std::shared_ptr<const PluginLibrary> library, InstanceSpec spec)
@@ -148,7 +149,8 @@ HeaderList AuthInstance::get_credentials(const std::string& user) const {
   return headers.take();
 }
 
-int32_t AuthInstance::on_challenge(const std::string& user, int32_t http_status, const std::string& www_authenticate) const {
+int32_t AuthInstance::on_challenge(const std::string& user, int32_t http_status,
+                                   const std::string& www_authenticate) const {
   int32_t action = MCPAUTH_CHALLENGE_FAIL;
   mcpauth_error err{};
   check(api().on_challenge(raw(), user.c_str(), http_status, www_authenticate.c_str(), &action, &err), err,

@@ -17,10 +17,14 @@ std::mutex write_mutex;
 
 const char* level_name(LogLevel level) {
   switch (level) {
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warn: return "warn";
-    case LogLevel::error: return "error";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warn:
+      return "warn";
+    case LogLevel::error:
+      return "error";
   }
   return "?";
 }
@@ -50,7 +54,8 @@ LogLevel parse_log_level(std::string_view name) {
 
 void log(LogLevel level, std::string_view component, std::string_view message) {
   if (level < threshold.load()) return;
-  std::string line = timestamp() + " " + level_name(level) + " " + std::string(component) + ": " + redact(message) + "\n";
+  std::string line =
+      timestamp() + " " + level_name(level) + " " + std::string(component) + ": " + redact(message) + "\n";
   std::lock_guard lock(write_mutex);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

@@ -24,8 +24,8 @@ template <class T>
 T copy_struct(const T* raw, size_t min_size, uint32_t expected_type, const char* what) {
   if (raw == nullptr) throw PluginLoadError(std::string(what) + " is NULL");
   if (raw->struct_type != expected_type)
-    throw PluginLoadError(std::string(what) + " has struct_type " + std::to_string(raw->struct_type) +
-                          ", expected " + std::to_string(expected_type));
+    throw PluginLoadError(std::string(what) + " has struct_type " + std::to_string(raw->struct_type) + ", expected " +
+                          std::to_string(expected_type));
   if (raw->struct_size < min_size)
     throw PluginLoadError(std::string(what) + " struct_size " + std::to_string(raw->struct_size) +
                           " is smaller than the ABI 1.0 minimum " + std::to_string(min_size));
@@ -80,7 +80,8 @@ void PluginLibrary::negotiate() {
   const mcpauth_plugin_descriptor* raw = negotiation.descriptor;
   if (raw == nullptr) throw PluginLoadError("entry function returned no descriptor");
   // Check the version before the size: a newer plugin's struct may legitimately be larger.
-  if (raw->struct_type == MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR && raw->struct_size >= offsetof(mcpauth_plugin_descriptor, id)) {
+  if (raw->struct_type == MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR &&
+      raw->struct_size >= offsetof(mcpauth_plugin_descriptor, id)) {
     if (raw->abi_major != MCPAUTH_ABI_MAJOR)
       throw PluginLoadError("built for ABI " + describe_version(raw->abi_major, raw->abi_minor) +
                             ", this host speaks ABI " + describe_version(MCPAUTH_ABI_MAJOR, MCPAUTH_ABI_MINOR));

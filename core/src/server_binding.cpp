@@ -42,8 +42,8 @@ ServerBinding::ServerBinding(const PluginRegistry& registry, const config::Serve
   try {
     storage_ = std::make_unique<StorageInstance>(plan.storage.plugin,
                                                  InstanceSpec{server.name, server.url, plan.storage.config_json});
-    auth_ = std::make_unique<AuthInstance>(plan.auth.plugin, InstanceSpec{server.name, server.url, plan.auth.config_json},
-                                           storage_.get());
+    auth_ = std::make_unique<AuthInstance>(
+        plan.auth.plugin, InstanceSpec{server.name, server.url, plan.auth.config_json}, storage_.get());
   } catch (const PluginError& e) {
     throw BindingError(server.source_file + ": server '" + server.name + "': " + e.what());
   }

@@ -12,8 +12,7 @@ namespace mcpauth::fernet_file {
 // Writes content to a new temp file in temp_dir (O_EXCL, mode 0600), fsyncs it, renames it over
 // target (on the same file system) and fsyncs target's directory. On failure the temp file is
 // removed, target is left as it was, and std::system_error tells which step failed and why.
-void replace_file(const std::filesystem::path& temp_dir, const std::filesystem::path& target,
-                  std::string_view content);
+void replace_file(const std::filesystem::path& temp_dir, const std::filesystem::path& target, std::string_view content);
 
 // Creates and removes a temp file: throws std::system_error when dir cannot be written.
 void check_writable(const std::filesystem::path& dir);

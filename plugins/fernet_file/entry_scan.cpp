@@ -10,7 +10,8 @@
 namespace mcpauth::fernet_file {
 namespace {
 
-void scan(const std::filesystem::path& store_dir, const std::filesystem::path& relative, std::vector<std::string>& keys) {
+void scan(const std::filesystem::path& store_dir, const std::filesystem::path& relative,
+          std::vector<std::string>& keys) {
   for (const std::string& name : directory_names(store_dir / relative)) {
     if (name.starts_with('.')) continue;  // temp files, the key file, the lock directory
     const std::filesystem::path candidate = relative / name;

@@ -39,7 +39,8 @@ struct StoredEntry {
 // Loads the keys now, so that a malformed one stops the start-up, not the first read.
 crypto::MultiFernet load_keys(const Settings& settings, const sdk::Host& host) {
   try {
-    crypto::StoreKeys keys = crypto::load_store_keys({settings.key_env, settings.key_file, settings.strict_permissions});
+    crypto::StoreKeys keys =
+        crypto::load_store_keys({settings.key_env, settings.key_file, settings.strict_permissions});
     for (const std::string& warning : keys.warnings) host.log(MCPAUTH_LOG_WARN, warning);
     host.log(MCPAUTH_LOG_INFO, "store " + settings.path.string() + ", keys from the " + keys.origin);
     return std::move(keys.keys);
@@ -69,8 +70,8 @@ auto with_io_errors(const char* action, const std::string& key, const std::files
   try {
     return body();
   } catch (const std::system_error& e) {
-    throw sdk::Error(MCPAUTH_ERR_IO,
-                     std::string("cannot ") + action + " " + display_key(key) + " in " + dir.string() + ": " + e.what());
+    throw sdk::Error(MCPAUTH_ERR_IO, std::string("cannot ") + action + " " + display_key(key) + " in " + dir.string() +
+                                         ": " + e.what());
   }
 }
 
@@ -127,8 +128,8 @@ class FernetFileStorage : public sdk::StoragePlugin {
     // Decryption succeeded, so the token is well formed and has a timestamp.
     const uint64_t timestamp = crypto::fernet_timestamp(entry->token).value_or(0);
     return "{\"size\":" + std::to_string(size) + ",\"stored_size\":" + std::to_string(entry->stored_size) +
-           ",\"updated_at\":" + std::to_string(entry->updated_at) + ",\"fernet_timestamp\":" + std::to_string(timestamp) +
-           "}";
+           ",\"updated_at\":" + std::to_string(entry->updated_at) +
+           ",\"fernet_timestamp\":" + std::to_string(timestamp) + "}";
   }
 
   std::unique_ptr<Lock> lock(const std::string& key, uint32_t timeout_ms) override {
@@ -156,7 +157,8 @@ class FernetFileStorage : public sdk::StoragePlugin {
       if (::fstat(fd.get(), &info) != 0) throw_errno("fstat");
       StoredEntry entry{read_all(fd.get()), static_cast<uint64_t>(info.st_size), info.st_mtime};
       // Tolerate a trailing newline added by an editor or `echo` (Python's Fernet does too).
-      while (!entry.token.empty() && std::isspace(static_cast<unsigned char>(entry.token.back()))) entry.token.pop_back();
+      while (!entry.token.empty() && std::isspace(static_cast<unsigned char>(entry.token.back())))
+        entry.token.pop_back();
       return entry;
     });
   }

@@ -86,7 +86,8 @@ TEST_CASE("every broken plugin is refused with a one-line reason and the host ca
   }
   bool missing_dir_reported = false;
   for (const auto& rejection : registry.rejections())
-    missing_dir_reported |= rejection.path == extra / "missing" && rejection.reason.find("does not exist") != std::string::npos;
+    missing_dir_reported |=
+        rejection.path == extra / "missing" && rejection.reason.find("does not exist") != std::string::npos;
   CHECK(missing_dir_reported);
   // The good plugins after the bad ones still load, and only those.
   CHECK(registry.find("none", MCPAUTH_KIND_AUTH));
@@ -147,10 +148,16 @@ TEST_CASE("exceptions thrown by a plugin become error codes and messages") {
     }
   };
 
-  expect_error([&] { AuthInstance(throwing, {"s", "", R"({"fail_create":true})"}, nullptr); }, MCPAUTH_ERR_INTERNAL,
-               "create failed: internal error: boom in create");
-  expect_error([&] { StorageInstance(throwing, {"s", "", R"({"fail_create":true})"}); }, MCPAUTH_ERR_CONFIG,
-               "boom in create");
+  expect_error(
+      [&] {
+        AuthInstance(throwing, {"s", "", R"({"fail_create":true})"}, nullptr);
+      },
+      MCPAUTH_ERR_INTERNAL, "create failed: internal error: boom in create");
+  expect_error(
+      [&] {
+        StorageInstance(throwing, {"s", "", R"({"fail_create":true})"});
+      },
+      MCPAUTH_ERR_CONFIG, "boom in create");
 
   AuthInstance auth(throwing, {"s", "", "{}"}, nullptr);
   expect_error([&] { auth.get_credentials("u"); }, MCPAUTH_ERR_INTERNAL, "boom in get_credentials");
@@ -198,7 +205,8 @@ TEST_CASE("a library stays loaded while an instance from it lives") {
   {
     PluginRegistry registry;
     registry.scan({SHIPPED_PLUGIN_DIR});
-    storage = std::make_unique<StorageInstance>(registry.find("memory", MCPAUTH_KIND_STORAGE), InstanceSpec{"s", "", "{}"});
+    storage =
+        std::make_unique<StorageInstance>(registry.find("memory", MCPAUTH_KIND_STORAGE), InstanceSpec{"s", "", "{}"});
   }  // the registry, and its references to the libraries, are gone
   storage->put("k", bytes("still here"));
   CHECK(storage->get("k") == bytes("still here"));
@@ -246,7 +254,8 @@ TEST_CASE("every plugin library exports exactly the entry symbol") {
   for (const auto& library : libraries) {
     INFO(library.string());
     // Defined dynamic symbols, excluding the linker's own version nodes.
-    std::string symbols = run("nm -D --defined-only --format=posix '" + library.string() + "' | awk '$2 != \"A\" {print $1}'");
+    std::string symbols =
+        run("nm -D --defined-only --format=posix '" + library.string() + "' | awk '$2 != \"A\" {print $1}'");
     CHECK(symbols == std::string(MCPAUTH_ENTRY_SYMBOL) + "\n");
   }
 }

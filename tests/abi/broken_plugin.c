@@ -32,7 +32,8 @@ static int32_t remove_key(mcpauth_instance* i, const char* k, mcpauth_error* e) 
   return MCPAUTH_ERR_NOT_FOUND;
 }
 
-__attribute__((unused)) static int32_t list(mcpauth_instance* i, const char* p, const mcpauth_key_sink* s, mcpauth_error* e) {
+__attribute__((unused)) static int32_t list(mcpauth_instance* i, const char* p, const mcpauth_key_sink* s,
+                                            mcpauth_error* e) {
   (void)i, (void)p, (void)s, (void)e;
   return MCPAUTH_OK;
 }
@@ -51,41 +52,40 @@ static const mcpauth_storage_api storage_api = {MCPAUTH_STRUCT_STORAGE_API,
                                                 NULL, /* unlock */
                                                 NULL /* metadata */};
 
-__attribute__((unused)) static const mcpauth_plugin_descriptor descriptor = {
-    MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR,
+__attribute__((unused)) static const mcpauth_plugin_descriptor descriptor = {MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR,
 #if BROKEN == BAD_SIZE
-    8,
+                                                                             8,
 #else
-    sizeof(mcpauth_plugin_descriptor),
+                                                                              sizeof(mcpauth_plugin_descriptor),
 #endif
 #if BROKEN == WRONG_MAJOR
-    MCPAUTH_ABI_MAJOR + 1,
+                                                                             MCPAUTH_ABI_MAJOR + 1,
 #else
-    MCPAUTH_ABI_MAJOR,
+                                                                              MCPAUTH_ABI_MAJOR,
 #endif
 #if BROKEN == NEWER_MINOR
-    MCPAUTH_ABI_MINOR + 1,
+                                                                             MCPAUTH_ABI_MINOR + 1,
 #else
-    MCPAUTH_ABI_MINOR,
+                                                                              MCPAUTH_ABI_MINOR,
 #endif
 #if BROKEN == BAD_ID
-    "Bad-Id!",
+                                                                             "Bad-Id!",
 #else
-    "broken",
+                                                                              "broken",
 #endif
-    "0.0.1",
-    "A deliberately broken plugin",
-    MCPAUTH_KIND_STORAGE,
-    0,
+                                                                             "0.0.1",
+                                                                             "A deliberately broken plugin",
+                                                                             MCPAUTH_KIND_STORAGE,
+                                                                             0,
 #if BROKEN == BAD_SCHEMA
-    "{\"type\": \"strnig\"}",
+                                                                             "{\"type\": \"strnig\"}",
 #else
-    "{\"type\":\"object\"}",
+                                                                              "{\"type\":\"object\"}",
 #endif
-    create,
-    destroy,
-    NULL,
-    &storage_api};
+                                                                             create,
+                                                                             destroy,
+                                                                             NULL,
+                                                                             &storage_api};
 
 #if BROKEN == NO_ENTRY
 __attribute__((visibility("default"))) int32_t mcpauth_plugin_entry_v0(mcpauth_negotiation* n, mcpauth_error* err) {
@@ -94,7 +94,7 @@ __attribute__((visibility("default"))) int32_t mcpauth_plugin_entry_v0(mcpauth_n
 }
 #else
 __attribute__((visibility("default"))) int32_t MCPAUTH_ENTRY_FUNCTION(mcpauth_negotiation* negotiation,
-                                                                       mcpauth_error* err) {
+                                                                      mcpauth_error* err) {
 #if BROKEN == ENTRY_FAILS
   (void)negotiation;
   snprintf(err->message, sizeof err->message, "this plugin refuses to load");

@@ -93,28 +93,33 @@ static int32_t status(mcpauth_instance* instance, const char* user, mcpauth_byte
   return MCPAUTH_OK;
 }
 
-static const mcpauth_auth_api auth_api = {
-    MCPAUTH_STRUCT_AUTH_API, sizeof(mcpauth_auth_api), get_credentials, on_challenge, begin_authorization,
-    complete_authorization,  refresh,                  logout,          status};
+static const mcpauth_auth_api auth_api = {MCPAUTH_STRUCT_AUTH_API,
+                                          sizeof(mcpauth_auth_api),
+                                          get_credentials,
+                                          on_challenge,
+                                          begin_authorization,
+                                          complete_authorization,
+                                          refresh,
+                                          logout,
+                                          status};
 
-static const mcpauth_plugin_descriptor descriptor = {
-    MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR,
-    sizeof(mcpauth_plugin_descriptor),
-    MCPAUTH_ABI_MAJOR,
-    MCPAUTH_ABI_MINOR,
-    "c_plugin",
-    "0.1.0",
-    "A test plugin written in C",
-    MCPAUTH_KIND_AUTH,
-    0,
-    "{\"type\":\"object\",\"additionalProperties\":false}",
-    create,
-    destroy,
-    &auth_api,
-    NULL};
+static const mcpauth_plugin_descriptor descriptor = {MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR,
+                                                     sizeof(mcpauth_plugin_descriptor),
+                                                     MCPAUTH_ABI_MAJOR,
+                                                     MCPAUTH_ABI_MINOR,
+                                                     "c_plugin",
+                                                     "0.1.0",
+                                                     "A test plugin written in C",
+                                                     MCPAUTH_KIND_AUTH,
+                                                     0,
+                                                     "{\"type\":\"object\",\"additionalProperties\":false}",
+                                                     create,
+                                                     destroy,
+                                                     &auth_api,
+                                                     NULL};
 
 __attribute__((visibility("default"))) int32_t MCPAUTH_ENTRY_FUNCTION(mcpauth_negotiation* negotiation,
-                                                                       mcpauth_error* err) {
+                                                                      mcpauth_error* err) {
   if (negotiation->host_abi_major != MCPAUTH_ABI_MAJOR) {
     set_error(err, "c_plugin needs ABI major 1");
     return MCPAUTH_ERR_UNSUPPORTED;

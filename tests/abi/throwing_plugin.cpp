@@ -17,7 +17,9 @@ class ThrowingAuth : public mcpauth::sdk::AuthPlugin {
   explicit ThrowingAuth(const mcpauth::sdk::InstanceArgs& args) {
     if (wants_failure(args)) throw std::runtime_error("boom in create");
   }
-  void get_credentials(const std::string&, mcpauth::sdk::Headers&) override { throw std::runtime_error("boom in get_credentials"); }
+  void get_credentials(const std::string&, mcpauth::sdk::Headers&) override {
+    throw std::runtime_error("boom in get_credentials");
+  }
   std::string status(const std::string&) override { throw std::logic_error("boom in status"); }
   int32_t on_challenge(const std::string&, int, const std::string&) override { throw 42; }  // not even a std::exception
   mcpauth::sdk::Authorization begin_authorization(const mcpauth::sdk::BeginAuthorization&) override {

@@ -14,7 +14,7 @@ namespace {
 template <typename Operation>
 double ops_per_second(double seconds, Operation operation) {
   using Clock = std::chrono::steady_clock;
-  constexpr int kBatch = 1000;  // operations between two clock reads
+  constexpr int kBatch = 1000;                   // operations between two clock reads
   for (int i = 0; i < kBatch; ++i) operation();  // warm-up
   size_t ops = 0;
   const Clock::time_point start = Clock::now();

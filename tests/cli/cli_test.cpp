@@ -9,9 +9,9 @@
 
 #include <array>
 #include <cstdio>
-#include <map>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace fs = std::filesystem;
 
@@ -73,7 +73,8 @@ TEST_CASE("--help, --version and usage errors") {
 }
 
 TEST_CASE("plugins lists what was loaded and what was refused") {
-  Result table = run_mcpauth(std::string("plugins --plugin-dir ") + SHIPPED_PLUGIN_DIR + " --plugin-dir " + BROKEN_PLUGIN_DIR);
+  Result table =
+      run_mcpauth(std::string("plugins --plugin-dir ") + SHIPPED_PLUGIN_DIR + " --plugin-dir " + BROKEN_PLUGIN_DIR);
   CHECK(table.exit_code == 0);
   CHECK_THAT(table.output, Catch::Contains("none") && Catch::Contains("memory") && Catch::Contains("Refused:"));
   CHECK_THAT(table.output, Catch::Contains("broken_wrong_major.so: built for ABI 2.0"));

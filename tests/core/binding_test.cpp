@@ -41,6 +41,7 @@ TEST_CASE("binding errors are one line naming file, server, role and plugin") {
   CHECK_THROWS_WITH(core::ServerBinding(registry, loaded.servers.at(0)),
                     "test.json: server 'bad': storage plugin 'memory': invalid config: "
                     "/path: unknown property \"path\"; /size: unknown property \"size\"");
-  CHECK_THROWS_WITH(core::ServerBinding(registry, loaded.servers.at(1)),
-                    Catch::StartsWith("test.json: server 'missing': auth plugin 'oauth99': no loaded plugin provides it"));
+  CHECK_THROWS_WITH(
+      core::ServerBinding(registry, loaded.servers.at(1)),
+      Catch::StartsWith("test.json: server 'missing': auth plugin 'oauth99': no loaded plugin provides it"));
 }

@@ -59,7 +59,9 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 // A real server on 127.0.0.1, on a port the system picks.
 class TestServer {
  public:
-  TestServer() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)), server_(new Factory, socket_, new Poco::Net::HTTPServerParams) {
+  TestServer()
+      : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+        server_(new Factory, socket_, new Poco::Net::HTTPServerParams) {
     server_.start();
   }
   ~TestServer() { server_.stopAll(true); }

@@ -9,8 +9,13 @@ using mcpauth::crypto::base64url_encode;
 
 TEST_CASE("base64url matches the RFC 4648 test vectors") {
   const std::vector<std::pair<std::string, std::string>> vectors = {
-      {"", ""},           {"f", "Zg=="},         {"fo", "Zm8="},       {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : vectors) {
     INFO(plain);
@@ -34,20 +39,20 @@ TEST_CASE("base64url uses '-' and '_' and round-trips every length") {
 
 TEST_CASE("base64url_decode rejects every non-canonical text (Python accepts most of these)") {
   const char* rejected[] = {
-      "Zg",          // missing padding (Python rejects it too)
-      "Zm8",         // missing padding
-      "Zg===",       // surplus padding
-      "Zg==Zg==",    // padding in the middle
-      "Z=g=",        // padding in the middle of a group
-      "====",        // padding only
-      "A===",        // three '='
-      "Zh==",        // non-zero unused bits (Python decodes it as "f")
-      "Zm9=",        // non-zero unused bits
-      "+/8=",        // standard alphabet
-      "Zg==\n",      // trailing newline
-      " Zg=",        // whitespace
-      "Zm9v Yg==",   // embedded whitespace
-      "%%%%",        // outside the alphabet
+      "Zg",         // missing padding (Python rejects it too)
+      "Zm8",        // missing padding
+      "Zg===",      // surplus padding
+      "Zg==Zg==",   // padding in the middle
+      "Z=g=",       // padding in the middle of a group
+      "====",       // padding only
+      "A===",       // three '='
+      "Zh==",       // non-zero unused bits (Python decodes it as "f")
+      "Zm9=",       // non-zero unused bits
+      "+/8=",       // standard alphabet
+      "Zg==\n",     // trailing newline
+      " Zg=",       // whitespace
+      "Zm9v Yg==",  // embedded whitespace
+      "%%%%",       // outside the alphabet
   };
   for (const char* text : rejected) {
     INFO(text);

@@ -3,8 +3,8 @@
 #include "byte_strings.h"
 #include "crypto/base64url.h"
 
-#include <catch2/catch.hpp>
 #include <openssl/evp.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -61,8 +61,8 @@ std::vector<uint8_t> unsigned_part(std::string_view token) {
 std::string sign(const FernetKey& key, std::vector<uint8_t> body) {
   uint8_t mac[32];
   size_t size = 0;
-  REQUIRE(EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.signing_key().data(), 16, body.data(),
-                    body.size(), mac, sizeof mac, &size));
+  REQUIRE(EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.signing_key().data(), 16, body.data(), body.size(),
+                    mac, sizeof mac, &size));
   body.insert(body.end(), mac, mac + size);
   return base64url_encode(body);
 }
@@ -110,13 +110,13 @@ TEST_CASE("FernetKey parses, encodes and generates keys") {
 TEST_CASE("FernetKey::parse refuses bad keys without echoing them") {
   const std::string bad_keys[] = {
       "",
-      kSpecKey.substr(0, 43),                               // no padding
-      kSpecKey + "\n",                                      // trailing newline (Python accepts it)
-      "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e5=",       // non-zero unused bits (Python accepts it)
-      "cw/0x689RpI+jtRR7oE8h/eQsKImvJapLeSbXpwF4e4=",       // standard alphabet (Python accepts it)
-      base64url_encode(std::vector<uint8_t>(31, 7)),        // 31 bytes
-      base64url_encode(std::vector<uint8_t>(33, 7)),        // 33 bytes
-      kSpecToken,                                           // not a key at all
+      kSpecKey.substr(0, 43),                          // no padding
+      kSpecKey + "\n",                                 // trailing newline (Python accepts it)
+      "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e5=",  // non-zero unused bits (Python accepts it)
+      "cw/0x689RpI+jtRR7oE8h/eQsKImvJapLeSbXpwF4e4=",  // standard alphabet (Python accepts it)
+      base64url_encode(std::vector<uint8_t>(31, 7)),   // 31 bytes
+      base64url_encode(std::vector<uint8_t>(33, 7)),   // 33 bytes
+      kSpecToken,                                      // not a key at all
   };
   for (const std::string& bad : bad_keys) {
     INFO(bad);
@@ -212,11 +212,11 @@ TEST_CASE("validly signed tokens with bad ciphertext are refused") {
   // The forger is sound: correct padding is accepted.
   CHECK(forged(cbc_without_padding(key, block('a', {1}))) == kAccepted);
 
-  CHECK(forged({}) == kMalformed);                                     // empty ciphertext
-  CHECK(forged(std::vector<uint8_t>(15, 1)) == kMalformed);            // not whole blocks
+  CHECK(forged({}) == kMalformed);                           // empty ciphertext
+  CHECK(forged(std::vector<uint8_t>(15, 1)) == kMalformed);  // not whole blocks
   CHECK(forged(std::vector<uint8_t>(17, 1)) == kMalformed);
-  CHECK(forged(cbc_without_padding(key, block('a', {0}))) == kMalformed);       // pad byte 0
-  CHECK(forged(cbc_without_padding(key, block('a', {17}))) == kMalformed);      // pad byte > 16
+  CHECK(forged(cbc_without_padding(key, block('a', {0}))) == kMalformed);        // pad byte 0
+  CHECK(forged(cbc_without_padding(key, block('a', {17}))) == kMalformed);       // pad byte > 16
   CHECK(forged(cbc_without_padding(key, block('a', {3, 2, 3}))) == kMalformed);  // inconsistent
 }
 

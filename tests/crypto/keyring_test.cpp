@@ -38,7 +38,8 @@ TEST_CASE("keys from the environment variable, with rotation") {
   FernetKey old_key = FernetKey::generate(), new_key = FernetKey::generate();
   fs::path dir = fresh_dir("env");
   KeySource source{"OAUTH_STORAGE_ENCRYPTION_KEY", dir / ".encryption_key"};
-  StoreKeys keys = load_store_keys(source, env_of({{"OAUTH_STORAGE_ENCRYPTION_KEY", new_key.encoded() + ", " + old_key.encoded()}}));
+  StoreKeys keys =
+      load_store_keys(source, env_of({{"OAUTH_STORAGE_ENCRYPTION_KEY", new_key.encoded() + ", " + old_key.encoded()}}));
   CHECK(keys.origin == "environment variable OAUTH_STORAGE_ENCRYPTION_KEY");
   CHECK(keys.warnings.empty());
   CHECK_FALSE(fs::exists(source.key_file));  // the file is only a fallback
@@ -53,7 +54,8 @@ TEST_CASE("a malformed key is refused at once, naming the variable but not the k
   std::string secretish = "not-a-key-but-maybe-a-secret-value-000000000";
   KeySource source{"JWT_STORAGE_ENCRYPTION_KEY", dir / ".encryption_key"};
   try {
-    load_store_keys(source, env_of({{"JWT_STORAGE_ENCRYPTION_KEY", FernetKey::generate().encoded() + "," + secretish}}));
+    load_store_keys(source,
+                    env_of({{"JWT_STORAGE_ENCRYPTION_KEY", FernetKey::generate().encoded() + "," + secretish}}));
     FAIL("expected KeyError");
   } catch (const KeyError& e) {
     std::string message = e.what();
@@ -68,8 +70,8 @@ TEST_CASE("without the variable a key file is generated once, 0600, with a warni
   KeySource source{"OAUTH_STORAGE_ENCRYPTION_KEY", dir / ".encryption_key"};
   StoreKeys first = load_store_keys(source, env_of({{"OAUTH_STORAGE_ENCRYPTION_KEY", ""}}));
   REQUIRE(first.warnings.size() == 1);
-  CHECK_THAT(first.warnings[0], Catch::Contains("generated a new encryption key") &&
-                                    Catch::Contains("set OAUTH_STORAGE_ENCRYPTION_KEY"));
+  CHECK_THAT(first.warnings[0],
+             Catch::Contains("generated a new encryption key") && Catch::Contains("set OAUTH_STORAGE_ENCRYPTION_KEY"));
   CHECK(first.origin == "key file " + source.key_file.string());
   struct stat info {};
   REQUIRE(::stat(source.key_file.c_str(), &info) == 0);

@@ -65,7 +65,7 @@ std::string run_peer(const std::vector<std::string>& args, std::string_view inpu
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) throw std::runtime_error("waitpid failed");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("fernet_peer.py " + (args.empty() ? std::string() : args[0]) + " failed: " +
-                             read_all(err.get()));
+    throw std::runtime_error("fernet_peer.py " + (args.empty() ? std::string() : args[0]) +
+                             " failed: " + read_all(err.get()));
   return read_all(out.get());
 }

@@ -131,8 +131,8 @@ TEST_CASE("a read-only directory: start-up, put and remove fail with the reason,
   const auto before = snapshot(store_dir);
   // Readable and searchable by everyone (the unprivileged child included), writable by nobody.
   fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
-  fs::permissions(store_dir, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read |
-                                 fs::perms::others_exec);
+  fs::permissions(store_dir,
+                  fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read | fs::perms::others_exec);
 
   const std::vector<std::string> outcomes = run_unprivileged({
       [&] { store->put("k", bytes("new value")); },
@@ -161,8 +161,7 @@ TEST_CASE("a write that fails half-way leaves the old value and no temp file") {
     FileSizeLimit limit(1024);
     Failure failure = failure_of([&] { store->put("k", Bytes(100000, 'x')); });
     CHECK(failure.status == MCPAUTH_ERR_IO);
-    CHECK_THAT(failure.message,
-               Contains("cannot store \"k\" in " + dir.path().string() + ": write: File too large"));
+    CHECK_THAT(failure.message, Contains("cannot store \"k\" in " + dir.path().string() + ": write: File too large"));
     CHECK(failure_of([&] { store->put("new", Bytes(100000, 'x')); }).status == MCPAUTH_ERR_IO);
   }
   CHECK(snapshot(dir.path()) == before);

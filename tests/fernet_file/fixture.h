@@ -22,8 +22,8 @@ using mcpauth::core::StorageInstance;
 // The variable every test store reads its keys from (set with KeyEnv).
 inline constexpr const char* kKeyEnv = "MCPAUTH_FERNET_FILE_TEST_KEY";
 
-using mcpauth::test::TempDir;
 using mcpauth::test::StderrCapture;
+using mcpauth::test::TempDir;
 
 // Sets kKeyEnv (nullopt: unsets it) for the lifetime of the object.
 class KeyEnv {
@@ -33,7 +33,6 @@ class KeyEnv {
   KeyEnv& operator=(const KeyEnv&) = delete;
   ~KeyEnv();
 };
-
 
 std::shared_ptr<const mcpauth::core::PluginLibrary> fernet_file_plugin();
 // {"path": dir, "encryption_key_env": kKeyEnv} plus extra members (e.g. `"strict_permissions": true`).

@@ -61,8 +61,8 @@ TEST_CASE("files Python wrote are read, listed and described") {
   CHECK(text(store->get("bob@example.com/github").value()) == value);
   CHECK(text(store->get("with-newline").value()) == "x");
   CHECK(as_set(store->list("bob@")) == std::set<std::string>{"bob@example.com/github"});
-  auto metadata = Poco::JSON::Parser().parse(store->metadata("bob@example.com/github").value())
-                      .extract<Poco::JSON::Object::Ptr>();
+  auto metadata =
+      Poco::JSON::Parser().parse(store->metadata("bob@example.com/github").value()).extract<Poco::JSON::Object::Ptr>();
   CHECK(metadata->getValue<int64_t>("fernet_timestamp") == 1700000000);
 }
 
@@ -71,9 +71,8 @@ TEST_CASE("names are encoded without collisions and decoded back by list") {
   KeyEnv env(new_key());
   auto store = open_store(dir.path());
   const std::map<std::string, std::string> files = {
-      {"a.b", "a%2Eb.fernet"},       {"a_b", "a_b.fernet"},
-      {"a%2Eb", "a%252Eb.fernet"},   {"bob_srv", "bob_srv.fernet"},
-      {"bob/srv", "bob%2Fsrv.fernet"}, {"ü x", "%C3%BC%20x.fernet"},
+      {"a.b", "a%2Eb.fernet"},       {"a_b", "a_b.fernet"},           {"a%2Eb", "a%252Eb.fernet"},
+      {"bob_srv", "bob_srv.fernet"}, {"bob/srv", "bob%2Fsrv.fernet"}, {"ü x", "%C3%BC%20x.fernet"},
       {"..", "%2E%2E.fernet"},       {"Az09-_", "Az09-_.fernet"},
   };
   for (const auto& [key, file] : files) store->put(key, bytes("value of " + key));
@@ -99,7 +98,8 @@ TEST_CASE("keys must be non-empty valid UTF-8 of at most 1024 bytes") {
   TempDir dir;
   KeyEnv env(new_key());
   auto store = open_store(dir.path());
-  for (const std::string& bad : {std::string(), std::string("\xff"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80")}) {
+  for (const std::string& bad :
+       {std::string(), std::string("\xff"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80")}) {
     Failure failure = failure_of([&] { store->put(bad, bytes("v")); });
     CHECK(failure.status == MCPAUTH_ERR_INVALID_ARGUMENT);
   }

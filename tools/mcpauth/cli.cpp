@@ -50,18 +50,30 @@ Invocation parse(int argc, char** argv) {
   };
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") invocation.help = true;
-    else if (arg == "--version") invocation.version = true;
-    else if (arg == "--config") invocation.options.config_file = value_of(i, arg);
-    else if (arg == "--config-dir") invocation.options.config_dir = value_of(i, arg);
-    else if (arg == "--plugin-dir") invocation.options.plugin_dirs.push_back(value_of(i, arg));
-    else if (arg == "--log-level") invocation.options.log_level = value_of(i, arg);
-    else if (arg == "--server") invocation.server = value_of(i, arg);
-    else if (arg == "--prefix") invocation.prefix = value_of(i, arg);
-    else if (arg == "--strict") invocation.options.strict = true;
-    else if (arg == "--json") invocation.options.json = true;
-    else if (arg.starts_with("-")) throw UsageError("unknown option " + arg);
-    else invocation.words.push_back(arg);
+    if (arg == "-h" || arg == "--help")
+      invocation.help = true;
+    else if (arg == "--version")
+      invocation.version = true;
+    else if (arg == "--config")
+      invocation.options.config_file = value_of(i, arg);
+    else if (arg == "--config-dir")
+      invocation.options.config_dir = value_of(i, arg);
+    else if (arg == "--plugin-dir")
+      invocation.options.plugin_dirs.push_back(value_of(i, arg));
+    else if (arg == "--log-level")
+      invocation.options.log_level = value_of(i, arg);
+    else if (arg == "--server")
+      invocation.server = value_of(i, arg);
+    else if (arg == "--prefix")
+      invocation.prefix = value_of(i, arg);
+    else if (arg == "--strict")
+      invocation.options.strict = true;
+    else if (arg == "--json")
+      invocation.options.json = true;
+    else if (arg.starts_with("-"))
+      throw UsageError("unknown option " + arg);
+    else
+      invocation.words.push_back(arg);
   }
   return invocation;
 }

@@ -28,7 +28,7 @@ struct Invocation {
   GlobalOptions options;
   std::optional<std::string> server;  // --server NAME (storage commands)
   std::string prefix;                 // --prefix P (storage list)
-  std::vector<std::string> words;  // subcommand and its positional arguments
+  std::vector<std::string> words;     // subcommand and its positional arguments
   bool help = false;
   bool version = false;
 };

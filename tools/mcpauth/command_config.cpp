@@ -45,7 +45,8 @@ void print_table(const config::Config& loaded, const std::vector<ServerReport>& 
     return;
   }
   std::cout << std::left << std::setw(24) << "SERVER" << std::setw(9) << "ENABLED" << std::setw(14) << "AUTH"
-            << std::setw(14) << "STORAGE" << "STATUS\n";
+            << std::setw(14) << "STORAGE"
+            << "STATUS\n";
   for (const auto& report : reports)
     std::cout << std::left << std::setw(24) << report.server->name << std::setw(9)
               << (report.server->enabled ? "yes" : "no") << std::setw(14) << report.server->auth.plugin << std::setw(14)
@@ -55,8 +56,7 @@ void print_table(const config::Config& loaded, const std::vector<ServerReport>& 
 }  // namespace
 
 int run_config(const Invocation& invocation) {
-  if (invocation.words.size() != 2 || invocation.words[1] != "check")
-    throw UsageError("usage: mcpauth config check");
+  if (invocation.words.size() != 2 || invocation.words[1] != "check") throw UsageError("usage: mcpauth config check");
   config::Config loaded = load_configuration(invocation.options);
   core::PluginRegistry registry;
   registry.scan(plugin_dirs(invocation.options, &loaded.settings));
@@ -73,8 +73,10 @@ int run_config(const Invocation& invocation) {
     }
     reports.push_back(report);
   }
-  if (invocation.options.json) print_json(loaded, reports);
-  else print_table(loaded, reports);
+  if (invocation.options.json)
+    print_json(loaded, reports);
+  else
+    print_table(loaded, reports);
   for (const auto& report : reports) {
     if (report.problem.empty()) continue;
     std::cerr << (report.server->enabled ? "error: " : "warning (server disabled): ") << report.problem << "\n";

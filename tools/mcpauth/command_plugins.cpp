@@ -50,9 +50,12 @@ void print_json(const core::PluginRegistry& registry) {
 }
 
 void print_table(const core::PluginRegistry& registry) {
-  if (registry.plugins().empty()) std::cout << "No plugins loaded.\n";
-  else std::cout << std::left << std::setw(16) << "ID" << std::setw(14) << "KIND" << std::setw(10) << "VERSION"
-                 << std::setw(6) << "ABI" << "PATH\n";
+  if (registry.plugins().empty())
+    std::cout << "No plugins loaded.\n";
+  else
+    std::cout << std::left << std::setw(16) << "ID" << std::setw(14) << "KIND" << std::setw(10) << "VERSION"
+              << std::setw(6) << "ABI"
+              << "PATH\n";
   for (const auto& plugin : registry.plugins())
     std::cout << std::left << std::setw(16) << plugin->id() << std::setw(14) << kind_names(*plugin) << std::setw(10)
               << plugin->version() << std::setw(6) << abi_version(*plugin) << plugin->path().string() << "\n";
@@ -79,8 +82,10 @@ int run_plugins(const Invocation& invocation) {
   }
   core::PluginRegistry registry;
   registry.scan(plugin_dirs(invocation.options, loaded ? &loaded->settings : nullptr));
-  if (invocation.options.json) print_json(registry);
-  else print_table(registry);
+  if (invocation.options.json)
+    print_json(registry);
+  else
+    print_table(registry);
   return 0;
 }
 

@@ -77,8 +77,7 @@ struct HttpResponse {
   // First header with this name (case-insensitive), if any.
   std::optional<std::string> header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-      if (key.size() == name.size() &&
-          std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+      if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
           }))
         return value;
@@ -129,7 +128,8 @@ class Host {
     check(api_->http_request(ctx_, &raw, &out, &err), err);
     HttpResponse response;
     response.status = out.status;
-    for (uint64_t i = 0; i < out.header_count; ++i) response.headers.emplace_back(out.headers[i].name, out.headers[i].value);
+    for (uint64_t i = 0; i < out.header_count; ++i)
+      response.headers.emplace_back(out.headers[i].name, out.headers[i].value);
     response.body.assign(reinterpret_cast<const char*>(out.body), out.body_size);
     if (out.final_url != nullptr) response.final_url = out.final_url;
     api_->http_response_free(&out);
@@ -257,7 +257,8 @@ class AuthPlugin {
   // A JSON object describing the user's state, without secrets.
   virtual std::string status(const std::string& user) = 0;
 
-  virtual int32_t on_challenge(const std::string& /*user*/, int /*http_status*/, const std::string& /*www_authenticate*/) {
+  virtual int32_t on_challenge(const std::string& /*user*/, int /*http_status*/,
+                               const std::string& /*www_authenticate*/) {
     return MCPAUTH_CHALLENGE_FAIL;
   }
   virtual Authorization begin_authorization(const BeginAuthorization& /*args*/) {
@@ -353,7 +354,8 @@ struct AuthTrampolines {
   }
   static int32_t on_challenge(mcpauth_instance* instance, const char* user, int32_t http_status,
                               const char* www_authenticate, int32_t* action, mcpauth_error* err) noexcept {
-    return guarded(err, [&] { *action = box(instance)->auth->on_challenge(text(user), http_status, text(www_authenticate)); });
+    return guarded(
+        err, [&] { *action = box(instance)->auth->on_challenge(text(user), http_status, text(www_authenticate)); });
   }
   static int32_t begin_authorization(mcpauth_instance* instance, const mcpauth_begin_auth_args* args,
                                      mcpauth_authorization* out, mcpauth_error* err) noexcept {
@@ -377,7 +379,8 @@ struct AuthTrampolines {
     });
   }
   static int32_t complete_authorization(mcpauth_instance* instance, const char* user, const uint8_t* pending,
-                                        uint64_t pending_size, const char* callback_query, mcpauth_error* err) noexcept {
+                                        uint64_t pending_size, const char* callback_query,
+                                        mcpauth_error* err) noexcept {
     return guarded(err, [&] {
       std::string pending_text(reinterpret_cast<const char*>(pending), pending_size);
       box(instance)->auth->complete_authorization(text(user), pending_text, text(callback_query));
@@ -389,13 +392,20 @@ struct AuthTrampolines {
   static int32_t logout(mcpauth_instance* instance, const char* user, mcpauth_error* err) noexcept {
     return guarded(err, [&] { box(instance)->auth->logout(text(user)); });
   }
-  static int32_t status(mcpauth_instance* instance, const char* user, mcpauth_bytes* json, mcpauth_error* err) noexcept {
+  static int32_t status(mcpauth_instance* instance, const char* user, mcpauth_bytes* json,
+                        mcpauth_error* err) noexcept {
     return guarded(err, [&] { *json = box(instance)->host.transfer(box(instance)->auth->status(text(user))); });
   }
 
-  static constexpr mcpauth_auth_api table{
-      MCPAUTH_STRUCT_AUTH_API, sizeof(mcpauth_auth_api), get_credentials, on_challenge, begin_authorization,
-      complete_authorization,  refresh,                  logout,          status};
+  static constexpr mcpauth_auth_api table{MCPAUTH_STRUCT_AUTH_API,
+                                          sizeof(mcpauth_auth_api),
+                                          get_credentials,
+                                          on_challenge,
+                                          begin_authorization,
+                                          complete_authorization,
+                                          refresh,
+                                          logout,
+                                          status};
 };
 
 template <class Storage>
@@ -409,8 +419,8 @@ struct StorageTrampolines {
         status = MCPAUTH_ERR_NOT_FOUND;
         return;
       }
-      *value = box(instance)->host.transfer(
-          std::string_view(reinterpret_cast<const char*>(found->data()), found->size()));
+      *value =
+          box(instance)->host.transfer(std::string_view(reinterpret_cast<const char*>(found->data()), found->size()));
     });
     return result == MCPAUTH_OK ? status : result;
   }
@@ -465,8 +475,7 @@ struct StorageTrampolines {
 
   // Optional functions are offered only by classes that override them (the member pointer's
   // class is then Storage, not StoragePlugin).
-  static constexpr bool offers_locks =
-      !std::is_same_v<decltype(&Storage::lock), decltype(&StoragePlugin::lock)>;
+  static constexpr bool offers_locks = !std::is_same_v<decltype(&Storage::lock), decltype(&StoragePlugin::lock)>;
   static constexpr bool offers_metadata =
       !std::is_same_v<decltype(&Storage::metadata), decltype(&StoragePlugin::metadata)>;
 
@@ -489,7 +498,8 @@ struct Exporter {
   using Auth = typename Library::Auth;
   using Storage = typename Library::Storage;
   static_assert(is_plugin_class<Auth> || is_plugin_class<Storage>, "a plugin needs an Auth or a Storage class");
-  static_assert(std::is_void_v<Auth> || std::is_base_of_v<AuthPlugin, Auth>, "Auth must derive from mcpauth::sdk::AuthPlugin");
+  static_assert(std::is_void_v<Auth> || std::is_base_of_v<AuthPlugin, Auth>,
+                "Auth must derive from mcpauth::sdk::AuthPlugin");
   static_assert(std::is_void_v<Storage> || std::is_base_of_v<StoragePlugin, Storage>,
                 "Storage must derive from mcpauth::sdk::StoragePlugin");
 
@@ -503,7 +513,8 @@ struct Exporter {
       } else if (args->kind == MCPAUTH_KIND_STORAGE) {
         if constexpr (is_plugin_class<Storage>) made->storage = std::make_unique<Storage>(instance_args);
       }
-      if (!made->auth && !made->storage) throw Error(MCPAUTH_ERR_INVALID_ARGUMENT, "this plugin does not provide that kind");
+      if (!made->auth && !made->storage)
+        throw Error(MCPAUTH_ERR_INVALID_ARGUMENT, "this plugin does not provide that kind");
       *instance = reinterpret_cast<mcpauth_instance*>(made.release());
     });
   }
@@ -535,10 +546,20 @@ struct Exporter {
       if (negotiation->host == nullptr || negotiation->host->struct_size < sizeof(mcpauth_host_api))
         throw Error(MCPAUTH_ERR_UNSUPPORTED, "host API table is older than this plugin needs");
       host_api() = negotiation->host;
-      static const mcpauth_plugin_descriptor descriptor{
-          MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR, sizeof(mcpauth_plugin_descriptor), MCPAUTH_ABI_MAJOR, MCPAUTH_ABI_MINOR,
-          Library::id, Library::version, Library::description, kinds(), 0, Library::config_schema, create, destroy,
-          auth_table(), storage_table()};
+      static const mcpauth_plugin_descriptor descriptor{MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR,
+                                                        sizeof(mcpauth_plugin_descriptor),
+                                                        MCPAUTH_ABI_MAJOR,
+                                                        MCPAUTH_ABI_MINOR,
+                                                        Library::id,
+                                                        Library::version,
+                                                        Library::description,
+                                                        kinds(),
+                                                        0,
+                                                        Library::config_schema,
+                                                        create,
+                                                        destroy,
+                                                        auth_table(),
+                                                        storage_table()};
       negotiation->descriptor = &descriptor;
     });
   }
@@ -548,10 +569,10 @@ struct Exporter {
 }  // namespace mcpauth::sdk
 
 // Exports the library's one entry symbol. Use once per plugin library, at namespace scope.
-#define MCPAUTH_EXPORT_PLUGIN(LIBRARY)                                                              \
-  extern "C" __attribute__((visibility("default"))) int32_t MCPAUTH_ENTRY_FUNCTION(                  \
-      mcpauth_negotiation* negotiation, mcpauth_error* err) {                                        \
-    return ::mcpauth::sdk::detail::Exporter<LIBRARY>::entry(negotiation, err);                      \
+#define MCPAUTH_EXPORT_PLUGIN(LIBRARY)                                                                               \
+  extern "C" __attribute__((visibility("default"))) int32_t MCPAUTH_ENTRY_FUNCTION(mcpauth_negotiation* negotiation, \
+                                                                                   mcpauth_error* err) {             \
+    return ::mcpauth::sdk::detail::Exporter<LIBRARY>::entry(negotiation, err);                                       \
   }
 
 #endif  // MCPAUTH_PLUGIN_HPP

@@ -118,27 +118,27 @@ typedef struct mcpauth_lock mcpauth_lock;                 /* owned by whoever gr
 typedef struct mcpauth_http_request {
   uint32_t struct_type; /* MCPAUTH_STRUCT_HTTP_REQUEST */
   uint32_t struct_size;
-  const char* method;             /* borrowed, e.g. "POST" */
-  const char* url;                /* borrowed, http or https */
-  const mcpauth_header* headers;  /* borrowed array of header_count entries */
+  const char* method;            /* borrowed, e.g. "POST" */
+  const char* url;               /* borrowed, http or https */
+  const mcpauth_header* headers; /* borrowed array of header_count entries */
   uint64_t header_count;
-  const uint8_t* body;            /* borrowed; may be NULL when body_size is 0 */
+  const uint8_t* body; /* borrowed; may be NULL when body_size is 0 */
   uint64_t body_size;
-  uint32_t timeout_ms;            /* whole request; 0 = host default (20 s) */
-  uint32_t max_redirects;         /* 0 = redirects are returned, not followed */
-  uint64_t max_response_bytes;    /* 0 = host default (1 MiB); larger bodies fail with MCPAUTH_ERR_NETWORK */
+  uint32_t timeout_ms;         /* whole request; 0 = host default (20 s) */
+  uint32_t max_redirects;      /* 0 = redirects are returned, not followed */
+  uint64_t max_response_bytes; /* 0 = host default (1 MiB); larger bodies fail with MCPAUTH_ERR_NETWORK */
 } mcpauth_http_request;
 
 typedef struct mcpauth_http_response {
   uint32_t struct_type; /* MCPAUTH_STRUCT_HTTP_RESPONSE */
   uint32_t struct_size;
-  int32_t status;                 /* HTTP status code */
+  int32_t status; /* HTTP status code */
   uint32_t reserved;
-  mcpauth_header* headers;        /* host-owned until http_response_free */
+  mcpauth_header* headers; /* host-owned until http_response_free */
   uint64_t header_count;
-  uint8_t* body;                  /* host-owned until http_response_free */
+  uint8_t* body; /* host-owned until http_response_free */
   uint64_t body_size;
-  char* final_url;                /* host-owned until http_response_free; after redirects */
+  char* final_url; /* host-owned until http_response_free; after redirects */
 } mcpauth_http_response;
 
 /* ---- the table of host services ---- */
@@ -196,9 +196,9 @@ typedef struct mcpauth_host_api {
 typedef struct mcpauth_instance_args {
   uint32_t struct_type; /* MCPAUTH_STRUCT_INSTANCE_ARGS */
   uint32_t struct_size;
-  const char* server_name;  /* borrowed; valid until destroy */
-  const char* server_url;   /* borrowed; valid until destroy; "" when the server has none */
-  const char* config_json;  /* borrowed; already validated against the plugin's config schema */
+  const char* server_name;   /* borrowed; valid until destroy */
+  const char* server_url;    /* borrowed; valid until destroy; "" when the server has none */
+  const char* config_json;   /* borrowed; already validated against the plugin's config schema */
   mcpauth_host_context* ctx; /* host-owned; valid until destroy returns */
   uint32_t kind;             /* MCPAUTH_KIND_AUTH or MCPAUTH_KIND_STORAGE: the role of this instance */
   uint32_t reserved;
@@ -272,8 +272,7 @@ typedef struct mcpauth_storage_api {
   /* Required. MCPAUTH_ERR_NOT_FOUND when absent; on OK *value is transferred. */
   int32_t (*get)(mcpauth_instance* instance, const char* key, mcpauth_bytes* value, mcpauth_error* err);
   /* Required. Create or overwrite atomically: a reader sees the old or the new value. */
-  int32_t (*put)(mcpauth_instance* instance, const char* key, const uint8_t* data, uint64_t size,
-                 mcpauth_error* err);
+  int32_t (*put)(mcpauth_instance* instance, const char* key, const uint8_t* data, uint64_t size, mcpauth_error* err);
   /* Required. MCPAUTH_ERR_NOT_FOUND when absent. */
   int32_t (*remove)(mcpauth_instance* instance, const char* key, mcpauth_error* err);
   /* Required. Every key starting with prefix ("" = all), in no particular order. */
@@ -296,8 +295,8 @@ typedef struct mcpauth_storage_api {
 typedef struct mcpauth_plugin_descriptor {
   uint32_t struct_type; /* MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR */
   uint32_t struct_size;
-  uint32_t abi_major;   /* MCPAUTH_ABI_MAJOR the plugin was built against */
-  uint32_t abi_minor;   /* MCPAUTH_ABI_MINOR the plugin was built against */
+  uint32_t abi_major;      /* MCPAUTH_ABI_MAJOR the plugin was built against */
+  uint32_t abi_minor;      /* MCPAUTH_ABI_MINOR the plugin was built against */
   const char* id;          /* plugin-owned, static: [a-z0-9_]+, unique among loaded plugins */
   const char* version;     /* plugin-owned, static: the plugin's own version, e.g. "1.2.0" */
   const char* description; /* plugin-owned, static: one line */
@@ -317,8 +316,8 @@ typedef struct mcpauth_plugin_descriptor {
 typedef struct mcpauth_negotiation {
   uint32_t struct_type; /* MCPAUTH_STRUCT_NEGOTIATION */
   uint32_t struct_size;
-  uint32_t host_abi_major; /* in */
-  uint32_t host_abi_minor; /* in: the plugin may refuse a host older than it needs */
+  uint32_t host_abi_major;                     /* in */
+  uint32_t host_abi_minor;                     /* in: the plugin may refuse a host older than it needs */
   const mcpauth_host_api* host;                /* in: host-owned, valid while the library is loaded */
   const mcpauth_plugin_descriptor* descriptor; /* out: plugin-owned, static */
 } mcpauth_negotiation;

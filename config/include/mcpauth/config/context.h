@@ -18,16 +18,16 @@ inline constexpr std::string_view kSettingsKey = "mcpauth";
 Location entry_location(const std::string& file, const std::string& key);
 
 struct Context {
-    bool strict = false;
-    std::function<std::optional<std::string>(const std::string&)> getenv;
-    std::string home;  // empty when unknown: expanding "~" is then an error
-    std::vector<std::string> warnings;
+  bool strict = false;
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+  std::string home;  // empty when unknown: expanding "~" is then an error
+  std::vector<std::string> warnings;
 
-    void warn(const Location& where, std::string_view problem);
+  void warn(const Location& where, std::string_view problem);
 
-    // `where.field` is the key's path. A warning ending in `what_happens` (e.g. "(ignored)"),
-    // or a ConfigError in strict mode.
-    void unknown_key(const Location& where, std::string_view what_happens);
+  // `where.field` is the key's path. A warning ending in `what_happens` (e.g. "(ignored)"),
+  // or a ConfigError in strict mode.
+  void unknown_key(const Location& where, std::string_view what_happens);
 };
 
 // Fills in the defaults: ::getenv, and $HOME for the home directory.
