@@ -4,6 +4,10 @@
 #include <sys/wait.h>
 
 #include "crypto/fernet.h"
+#include "mcpauth/core/instances.h"
+#include "mcpauth/core/plugin_registry.h"
+#include "mcpauth/core/server_store.h"
+#include "test_support.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -146,4 +150,61 @@ TEST_CASE("keygen prints a fresh Fernet key and nothing else") {
   CHECK_NOTHROW(mcpauth::crypto::FernetKey::parse(first.output.substr(0, 44)));
   CHECK(first.output != second.output);
   CHECK(run_mcpauth("keygen extra").exit_code == 2);
+}
+
+TEST_CASE("storage commands show metadata only, delete, and rotate to a new key") {
+  mcpauth::test::TempDir dir("cli-storage");
+  const std::string old_key = mcpauth::crypto::FernetKey::generate().encoded();
+  const std::string new_key = mcpauth::crypto::FernetKey::generate().encoded();
+  fs::path file = dir / "mcp.json";
+  std::ofstream(file) << R"({"mcpauth": {"plugin_dirs": [")" SHIPPED_PLUGIN_DIR R"("]},
+    "srv": {"url": "https://s.example/mcp",
+            "storage": {"plugin": "sqlite", "config": {"path": ")"
+                      << (dir / "tokens.db").string() << R"(", "encryption_key_env": "CLI_TEST_KEY"}}}})";
+  const std::string config = "--config " + file.string() + " ";
+  const std::string secret = "refresh-token-value-that-must-never-be-printed";
+
+  {  // Entries written through the host, as an auth plugin would, under the old key.
+    ::setenv("CLI_TEST_KEY", old_key.c_str(), 1);
+    mcpauth::core::PluginRegistry registry;
+    registry.scan({SHIPPED_PLUGIN_DIR});
+    mcpauth::core::StorageInstance storage(
+        registry.find("sqlite", MCPAUTH_KIND_STORAGE),
+        {"srv", "", R"({"path":")" + (dir / "tokens.db").string() + R"(","encryption_key_env":"CLI_TEST_KEY"})"});
+    mcpauth::core::ServerStore store(storage, "srv");
+    store.put("tokens/alice", std::vector<uint8_t>(secret.begin(), secret.end()));
+    store.put("tokens/bob", std::vector<uint8_t>(secret.begin(), secret.end()));
+    store.put("registration", std::vector<uint8_t>{'r'});
+  }
+
+  Result listed = run_mcpauth(config + "storage list --server srv --prefix tokens/");
+  CHECK(listed.exit_code == 0);
+  CHECK_THAT(listed.output, Catch::Contains("tokens/alice\t{") && Catch::Contains("tokens/bob\t{") &&
+                                Catch::Contains("2 entries") && !Catch::Contains("registration"));
+  CHECK(listed.output.find(secret) == std::string::npos);
+
+  Result meta = run_mcpauth(config + "storage get-meta --server srv tokens/alice", false);
+  CHECK(meta.exit_code == 0);
+  CHECK_THAT(meta.output, Catch::Contains("\"size\":" + std::to_string(secret.size())));
+  CHECK(run_mcpauth(config + "storage get-meta --server srv tokens/nobody").exit_code == 1);
+
+  CHECK(run_mcpauth(config + "storage delete --server srv tokens/bob").exit_code == 0);
+  CHECK(run_mcpauth(config + "storage delete --server srv tokens/bob").exit_code == 1);
+
+  // Rotation: the new key first, the old one after it; afterwards the new key alone reads all.
+  ::setenv("CLI_TEST_KEY", (new_key + "," + old_key).c_str(), 1);
+  Result rotated = run_mcpauth(config + "storage rotate --server srv");
+  CHECK(rotated.exit_code == 0);
+  CHECK_THAT(rotated.output, Catch::Contains("re-encrypted 2 entries under the current key"));
+  ::setenv("CLI_TEST_KEY", new_key.c_str(), 1);
+  Result after = run_mcpauth(config + "storage get-meta --server srv tokens/alice");
+  CHECK(after.exit_code == 0);
+  ::setenv("CLI_TEST_KEY", old_key.c_str(), 1);
+  Result old_only = run_mcpauth(config + "storage get-meta --server srv tokens/alice");
+  CHECK(old_only.exit_code == 1);
+  CHECK_THAT(old_only.output, Catch::Contains("cannot decrypt srv/tokens/alice"));
+  ::unsetenv("CLI_TEST_KEY");
+
+  CHECK(run_mcpauth(config + "storage list").exit_code == 2);                // no --server
+  CHECK(run_mcpauth(config + "storage list --server nope").exit_code == 1);  // unknown server
 }
