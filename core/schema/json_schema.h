@@ -42,7 +42,7 @@ struct Violation {
 std::string to_string(const Violation& violation);
 
 // Notes: `pattern` is ECMAScript as std::regex implements it, matched on
-// UTF-8 bytes; strings over 4096 bytes fail any `pattern` (std::regex would
+// UTF-8 bytes; strings over 1024 bytes fail any `pattern` (std::regex would
 // exhaust the stack). Numbers compare as long double, exact for 64-bit integers.
 
 // validate() stops collecting after this many violations.

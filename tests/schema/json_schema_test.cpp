@@ -184,9 +184,9 @@ TEST_CASE("pattern uses ECMAScript search semantics") {
 
 TEST_CASE("pattern refuses strings too long for std::regex") {
   const std::string schema = R"({"pattern": "^(a|b)*$"})";
-  CHECK(valid(schema, "\"" + std::string(4096, 'a') + "\""));
-  CHECK(only_error(schema, "\"" + std::string(100000, 'a') + "\"") ==
-        R"((root): longer than 4096 bytes, too long to check against pattern "^(a|b)*$")");
+  CHECK(valid(schema, "\"" + std::string(1024, 'a') + "\""));
+  CHECK(only_error(schema, "\"" + std::string(1025, 'a') + "\"") ==
+        R"((root): longer than 1024 bytes, too long to check against pattern "^(a|b)*$")");
 }
 
 TEST_CASE("minimum, maximum and their exclusive forms") {
