@@ -20,9 +20,17 @@ namespace {
 
 // Routes: /echo (method, body, Authorization back as headers), /big (2 MiB), /slow (3 s),
 // /redirect-relative, /redirect-other-origin?to=PORT, /post-redirect (303).
+// Requests being handled right now; the server waits for them before it stops, so no handler
+// (the slow one, after a client timed out) runs on after the test's server is gone.
+std::atomic<int> in_flight{0};
+
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
   void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    ++in_flight;
+    struct Done {
+      ~Done() { --in_flight; }
+    } done;
     std::string body;
     Poco::StreamCopier::copyToString(request.stream(), body);
     const std::string& path = request.getURI();
@@ -64,7 +72,10 @@ class TestServer {
         server_(new Factory, socket_, new Poco::Net::HTTPServerParams) {
     server_.start();
   }
-  ~TestServer() { server_.stopAll(true); }
+  ~TestServer() {
+    for (int i = 0; i < 500 && in_flight > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    server_.stopAll(false);
+  }
   uint16_t port() const { return socket_.address().port(); }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
 
