@@ -11,7 +11,7 @@
 namespace mcpauth::oauth21 {
 
 struct Challenge {
-  std::string scheme;                        // as sent; compare case-insensitively
+  std::string scheme;                         // as sent; compare case-insensitively
   std::map<std::string, std::string> params;  // names lower-cased; values unquoted and unescaped
   std::string token68;                        // when the challenge carries one instead of params
 };

@@ -1,0 +1,183 @@
+#include "token_manager.h"
+
+namespace mcpauth::oauth21 {
+namespace {
+
+constexpr uint32_t kStorageLockTimeoutMs = 30'000;
+constexpr int kTokenAttempts = 3;
+constexpr uint64_t kFirstBackoffMs = 500;
+
+sdk::Error sign_in_required(const std::string& server, const std::string& why) {
+  return sdk::Error(MCPAUTH_ERR_AUTH_REQUIRED, why + "; sign in again (mcpauth login " + server + ")");
+}
+
+}  // namespace
+
+std::mutex& TokenManager::user_mutex(const std::string& user) {
+  std::lock_guard lock(mutexes_mutex_);
+  std::unique_ptr<std::mutex>& mutex = user_mutexes_[user];
+  if (!mutex) mutex = std::make_unique<std::mutex>();
+  return *mutex;
+}
+
+std::optional<TokenSet> TokenManager::cached(const std::string& user) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(user);
+  if (it == cache_.end()) return std::nullopt;
+  return it->second;
+}
+
+void TokenManager::cache(const std::string& user, const std::optional<TokenSet>& tokens) {
+  std::lock_guard lock(cache_mutex_);
+  if (tokens)
+    cache_[user] = *tokens;
+  else
+    cache_.erase(user);
+}
+
+TokenSet TokenManager::current(const std::string& user) {
+  const int64_t now = context_.host.now_unix_ms();
+  if (std::optional<TokenSet> tokens = cached(user); tokens && !tokens->needs_refresh(now, margin_ms())) return *tokens;
+  std::lock_guard lock(user_mutex(user));
+  // Another thread may have refreshed while this one waited.
+  if (std::optional<TokenSet> tokens = cached(user);
+      tokens && !tokens->needs_refresh(context_.host.now_unix_ms(), margin_ms()))
+    return *tokens;
+  // A process that just started, or another process refreshed: no lock needed to read.
+  if (std::optional<TokenSet> tokens = context_.vault.load_tokens(user);
+      tokens && !tokens->needs_refresh(context_.host.now_unix_ms(), margin_ms())) {
+    cache(user, tokens);
+    return *tokens;
+  }
+  return refresh_locked(user, false, 0);
+}
+
+TokenSet TokenManager::refresh(const std::string& user, int64_t not_before_ms) {
+  std::lock_guard lock(user_mutex(user));
+  return refresh_locked(user, true, not_before_ms);
+}
+
+void TokenManager::adopt(const std::string& user, const TokenSet& tokens) {
+  std::lock_guard lock(user_mutex(user));
+  context_.vault.save_tokens(user, tokens);
+  cache(user, tokens);
+}
+
+TokenSet TokenManager::refresh_locked(const std::string& user, bool force, int64_t not_before_ms) {
+  std::optional<sdk::Host::StorageLock> across_processes = context_.vault.lock_tokens(user, kStorageLockTimeoutMs);
+  std::optional<TokenSet> stored = context_.vault.load_tokens(user);
+  const int64_t now = context_.host.now_unix_ms();
+  if (stored) {
+    bool fresh_enough = force ? stored->obtained_at_ms > not_before_ms : !stored->needs_refresh(now, margin_ms());
+    if (fresh_enough) {
+      cache(user, stored);
+      return *stored;
+    }
+  }
+  TokenSet renewed;
+  if (context_.settings.grant == Grant::client_credentials) {
+    renewed = client_credentials();
+  } else if (!stored) {
+    cache(user, std::nullopt);
+    throw sign_in_required(context_.server_name, "not signed in to '" + context_.server_name + "'");
+  } else if (stored->refresh_token.empty()) {
+    if (!force && !stored->expires_within(now, 0)) return *stored;  // usable until it expires
+    throw sign_in_required(context_.server_name, "the access token expired and there is no refresh token");
+  } else {
+    renewed = use_refresh_token(user, *stored);
+  }
+  // Persisted before anyone uses it: with rotation the old refresh token is now dead.
+  context_.vault.save_tokens(user, renewed);
+  cache(user, renewed);
+  return renewed;
+}
+
+JsonObject TokenManager::request_with_retries(const AuthServerMetadata& as, const ClientIdentity& client,
+                                              const Params& form, const std::string& what) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return context_.token_client().request_tokens(as, client, form, what);
+    } catch (const TokenError& e) {
+      if (e.failure() != TokenFailure::transient || attempt == kTokenAttempts) throw;
+      uint64_t backoff = kFirstBackoffMs << (attempt - 1);
+      context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; retrying in " + std::to_string(backoff) + " ms");
+      if (!context_.host.sleep_ms(backoff)) throw sdk::Error(MCPAUTH_ERR_CANCELLED, "shutting down");
+    }
+  }
+}
+
+TokenSet TokenManager::use_refresh_token(const std::string& user, const TokenSet& stored) {
+  Discovery discovery = context_.discovery();
+  const AuthServerMetadata& as = discovery.as;
+  if (stored.issuer != as.issuer)
+    throw sign_in_required(context_.server_name,
+                           "the server now uses another authorization server (" + as.issuer + ")");
+  std::optional<ClientIdentity> client = context_.clients.known(as, stored.client_id);
+  if (!client) throw sign_in_required(context_.server_name, "the client registration behind these tokens is gone");
+
+  Params form = {{"grant_type", "refresh_token"}, {"refresh_token", stored.refresh_token}};
+  if (context_.settings.send_resource && !stored.resource.empty()) form.emplace_back("resource", stored.resource);
+  try {
+    JsonObject body = request_with_retries(as, *client, form, "refreshing the tokens");
+    TokenSet renewed = read_token_response(body, context_.host.now_unix_ms(), stored.scopes, &stored);
+    renewed.issuer = stored.issuer;
+    renewed.client_id = stored.client_id;
+    renewed.resource = stored.resource;
+    context_.host.log(MCPAUTH_LOG_INFO, "refreshed the tokens" + (user.empty() ? "" : " of " + user));
+    return renewed;
+  } catch (const TokenError& e) {
+    if (e.failure() == TokenFailure::transient) {
+      // Tokens kept: the grant may well be fine. A still-valid access token stays usable.
+      if (!stored.expires_within(context_.host.now_unix_ms(), 0)) {
+        context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; using the current access token meanwhile");
+        return stored;
+      }
+      throw sdk::Error(MCPAUTH_ERR_NETWORK, std::string(e.what()) + "; the tokens are kept, try again later");
+    }
+    if (e.failure() == TokenFailure::client_invalid) context_.clients.forget(*client);
+    context_.vault.delete_tokens(user);
+    cache(user, std::nullopt);
+    throw sign_in_required(context_.server_name, e.what());
+  }
+}
+
+TokenSet TokenManager::client_credentials() {
+  Discovery discovery = context_.discovery();
+  ClientIdentity client = context_.clients.obtain(discovery.as, ClientRequest{"", MCPAUTH_FLOW_LOOPBACK});
+  Params form = {{"grant_type", "client_credentials"}};
+  if (!context_.settings.scopes.empty()) form.emplace_back("scope", join_scopes(context_.settings.scopes));
+  if (context_.settings.send_resource) form.emplace_back("resource", discovery.resource);
+  JsonObject body = request_with_retries(discovery.as, client, form, "client_credentials token request");
+  TokenSet tokens = read_token_response(body, context_.host.now_unix_ms(), context_.settings.scopes, nullptr);
+  tokens.refresh_token.clear();  // RFC 6749 4.4.3: none should be issued; a new grant is as cheap
+  tokens.issuer = discovery.as.issuer;
+  tokens.client_id = client.client_id;
+  tokens.resource = discovery.resource;
+  return tokens;
+}
+
+void TokenManager::logout(const std::string& user) {
+  std::lock_guard lock(user_mutex(user));
+  std::optional<TokenSet> tokens;
+  try {
+    tokens = context_.vault.load_tokens(user);
+  } catch (const sdk::Error& e) {
+    context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + " (deleting them without revocation)");
+  }
+  if (tokens) {
+    try {
+      Discovery discovery = context_.discovery();
+      if (std::optional<ClientIdentity> client = context_.clients.known(discovery.as, tokens->client_id);
+          client && tokens->issuer == discovery.as.issuer) {
+        context_.token_client().revoke(discovery.as, *client, tokens->refresh_token, "refresh_token");
+        context_.token_client().revoke(discovery.as, *client, tokens->access_token, "access_token");
+      }
+    } catch (const sdk::Error& e) {
+      context_.host.log(MCPAUTH_LOG_WARN, std::string("could not revoke the tokens: ") + e.what());
+    }
+  }
+  context_.vault.delete_tokens(user);
+  cache(user, std::nullopt);
+}
+
+}  // namespace mcpauth::oauth21
