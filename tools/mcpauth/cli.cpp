@@ -25,6 +25,32 @@ Commands:
                    key first in the variable, keep the old ones after it, stop every
                    mcpauth process that writes to this store, run this, then drop
                    the old keys.
+  login SERVER [--no-browser] [--callback-port N] [--timeout SECONDS]
+                   Sign in to a configured server: opens your browser ($BROWSER, else
+                   xdg-open) on the sign-in page and waits for it to come back to
+                   http://127.0.0.1:PORT/callback. The port is --callback-port, else
+                   the auth config's callback_port, else the one of the last sign-in,
+                   else any free one. The wait is --timeout, else callback_timeout_s,
+                   else 300 s. callback_host "localhost" replaces 127.0.0.1 in the
+                   address given to the server.
+                   --no-browser: only print the URL; open it in any browser, then
+                   paste the address the browser ends up on (starting with
+                   http://127.0.0.1:PORT/callback) into the terminal.
+                   Servers with "grant": "client_credentials" get a token without
+                   any browser.
+  login --url URL [--scopes "a b"] [--client-id ID] [--client-metadata-url URL]
+        [--grant client_credentials] [--private-key FILE] [--callback-port N]
+                   Sign in to a server that is not in the configuration, with the
+                   oauth21 plugin and the default token store. Put a client secret
+                   in MCPAUTH_CLIENT_SECRET rather than --client-secret S: other
+                   users of the machine can read command lines.
+  logout SERVER    Forget the stored credentials (revoked where the server allows).
+  logout --url URL The same for a server signed in to with login --url.
+  status [SERVER]  Each enabled server's (or one server's) sign-in state: signed in
+                   or not, expiry and time left, scopes, whether a refresh token is
+                   held. Never shows a token. Exit code 1 when a server cannot be
+                   set up (its line says why; the others are still shown).
+  status --url URL The same for a server signed in to with login --url.
 
 Options:
   --config FILE      Read only this configuration file (.json, .yaml or .yml).
@@ -34,13 +60,39 @@ Options:
   --plugin-dir DIR   Look for plugins here instead of the configured or default
                      directories (repeatable).
   --strict           Unknown configuration keys are errors, not warnings.
-  --json             Machine-readable output (plugins, config check).
+  --json             Machine-readable output (plugins, config check, status).
   --log-level LEVEL  debug, info, warn or error (default: info).
   -h, --help         Show this help.
   --version          Show the version and the plugin ABI version.
 
+Environment:
+  BROWSER                The program that opens sign-in pages (default: xdg-open).
+  MCPAUTH_CLIENT_SECRET  The client secret for login --url.
+  OAUTH_STORAGE_ENCRYPTION_KEY, JWT_STORAGE_ENCRYPTION_KEY
+                         Fernet keys of the token stores (see keygen).
+
 Exit codes: 0 success, 1 failure (the message says what and where), 2 usage error.
 )";
+
+namespace {
+
+int64_t integer_in_range(const std::string& option, const std::string& text, int64_t min, int64_t max) {
+  const std::string problem =
+      "option " + option + " needs a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError(problem);
+  int64_t value = std::stoll(text);
+  if (value < min || value > max) throw UsageError(problem);
+  return value;
+}
+
+std::string grant_name(std::string text) {
+  if (text != "client_credentials" && text != "authorization_code")
+    throw UsageError("option --grant takes client_credentials or authorization_code");
+  return text;
+}
+
+}  // namespace
 
 Invocation parse(int argc, char** argv) {
   Invocation invocation;
@@ -66,6 +118,26 @@ Invocation parse(int argc, char** argv) {
       invocation.server = value_of(i, arg);
     else if (arg == "--prefix")
       invocation.prefix = value_of(i, arg);
+    else if (arg == "--no-browser")
+      invocation.login.no_browser = true;
+    else if (arg == "--callback-port")
+      invocation.login.callback_port = static_cast<uint16_t>(integer_in_range(arg, value_of(i, arg), 1, 65535));
+    else if (arg == "--timeout")
+      invocation.login.timeout = std::chrono::seconds(integer_in_range(arg, value_of(i, arg), 1, 86400));
+    else if (arg == "--url")
+      invocation.adhoc.url = value_of(i, arg);
+    else if (arg == "--scopes")
+      invocation.adhoc.scopes = value_of(i, arg);
+    else if (arg == "--client-id")
+      invocation.adhoc.client_id = value_of(i, arg);
+    else if (arg == "--client-secret")
+      invocation.adhoc.client_secret = value_of(i, arg);
+    else if (arg == "--client-metadata-url")
+      invocation.adhoc.client_metadata_url = value_of(i, arg);
+    else if (arg == "--grant")
+      invocation.adhoc.grant = grant_name(value_of(i, arg));
+    else if (arg == "--private-key")
+      invocation.adhoc.private_key_file = value_of(i, arg);
     else if (arg == "--strict")
       invocation.options.strict = true;
     else if (arg == "--json")

@@ -11,12 +11,6 @@
 namespace mcpauth::cli {
 namespace {
 
-const config::ServerConfig& find_server(const config::Config& loaded, const std::string& name) {
-  for (const auto& server : loaded.servers)
-    if (server.name == name) return server;
-  throw std::runtime_error("no server named '" + name + "' in the configuration (see 'mcpauth config check')");
-}
-
 // Only the storage instance: these commands must work even when the auth side cannot start.
 std::unique_ptr<core::StorageInstance> open_storage(const Invocation& invocation) {
   if (!invocation.server) throw UsageError("'storage' commands need --server NAME");

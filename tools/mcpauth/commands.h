@@ -9,5 +9,8 @@ int run_plugins(const Invocation& invocation);
 int run_config(const Invocation& invocation);
 int run_keygen(const Invocation& invocation);
 int run_storage(const Invocation& invocation);
+int run_login(const Invocation& invocation);
+int run_logout(const Invocation& invocation);
+int run_status(const Invocation& invocation);
 
 }  // namespace mcpauth::cli

@@ -14,6 +14,12 @@ config::Config load_configuration(const GlobalOptions& options) {
   return loaded;
 }
 
+const config::ServerConfig& find_server(const config::Config& loaded, const std::string& name) {
+  for (const auto& server : loaded.servers)
+    if (server.name == name) return server;
+  throw std::runtime_error("no server named '" + name + "' in the configuration (see 'mcpauth config check')");
+}
+
 std::vector<std::filesystem::path> plugin_dirs(const GlobalOptions& options, const config::Settings* settings) {
   if (!options.plugin_dirs.empty()) return {options.plugin_dirs.begin(), options.plugin_dirs.end()};
   if (settings != nullptr && !settings->plugin_dirs.empty())

@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
     if (command == "config") return cli::run_config(invocation);
     if (command == "keygen") return cli::run_keygen(invocation);
     if (command == "storage") return cli::run_storage(invocation);
+    if (command == "login") return cli::run_login(invocation);
+    if (command == "logout") return cli::run_logout(invocation);
+    if (command == "status") return cli::run_status(invocation);
     throw cli::UsageError("unknown command '" + command + "'");
   } catch (const cli::UsageError& e) {
     std::cerr << "mcpauth: " << e.what() << " (see 'mcpauth --help')\n";

@@ -1,0 +1,24 @@
+// Which servers login, logout and status are about: a configured one named on the command line,
+// the ad-hoc one of --url, or (status only) every enabled configured server.
+#pragma once
+
+#include "cli.h"
+
+#include "mcpauth/config/config.h"
+#include "mcpauth/core/plugin_registry.h"
+
+#include <vector>
+
+namespace mcpauth::cli {
+
+struct TargetServers {
+  std::vector<config::ServerConfig> servers;
+  core::PluginRegistry registry;  // scanned in the directories the configuration (or options) name
+};
+
+// words[1] is a server name, or --url is given. With neither: every enabled server when
+// all_when_unnamed, else a UsageError. Throws config::ConfigError, or std::runtime_error for an
+// unknown server name.
+TargetServers target_servers(const Invocation& invocation, bool all_when_unnamed);
+
+}  // namespace mcpauth::cli
