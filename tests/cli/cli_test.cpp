@@ -11,7 +11,6 @@
 
 #include <Poco/JSON/Parser.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,21 +20,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using Result = mcpauth::test::CommandResult;
 
 // stdout and stderr together, or stdout alone (for machine-readable output).
 Result run_mcpauth(const std::string& arguments, bool with_stderr = true) {
   std::string command = std::string(MCPAUTH_BINARY) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return mcpauth::test::run_command(command);
 }
 
 // A config file in a fresh temporary directory.

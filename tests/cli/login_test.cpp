@@ -10,7 +10,6 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -22,20 +21,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using Result = mcpauth::test::CommandResult;
 
-Result run(const std::string& command) {
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+Result run(const std::string& command) { return mcpauth::test::run_command(command + " 2>&1"); }
 
 std::string read_file(const fs::path& file) {
   std::ifstream in(file);

@@ -1,7 +1,9 @@
 #include "test_support.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <stdexcept>
 
@@ -46,6 +48,16 @@ std::string StderrCapture::text() const {
     at += n;
   }
   return out;
+}
+
+CommandResult run_command(const std::string& shell_command) {
+  std::FILE* pipe = ::popen(shell_command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("cannot run: " + shell_command);
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
 }  // namespace mcpauth::test

@@ -35,4 +35,12 @@ class StderrCapture {
   std::FILE* sink_;
 };
 
+// Runs a shell command; its stdout (add " 2>&1" for stderr too) and exit code (-1 when it did not
+// exit normally).
+struct CommandResult {
+  int exit_code;
+  std::string output;
+};
+CommandResult run_command(const std::string& shell_command);
+
 }  // namespace mcpauth::test
