@@ -12,8 +12,10 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <cerrno>
+#include <future>
 #include <thread>
 
 namespace mcpauth::core {
@@ -133,7 +135,18 @@ LoopbackCallbackServer::LoopbackCallbackServer(uint16_t port) : socket_(std::mak
 }
 
 LoopbackCallbackServer::~LoopbackCallbackServer() {
-  if (server_) server_->stopAll(true);
+  if (!server_) return;
+  const Poco::Net::SocketAddress self("127.0.0.1", port());
+  // Poco's acceptor polls its socket with a 250 ms timeout and checks for a stop only between
+  // polls: connecting to it wakes it at once, which makes every login exit 250 ms sooner.
+  std::future<void> stopped = std::async(std::launch::async, [this] { server_->stopAll(true); });
+  while (stopped.wait_for(std::chrono::milliseconds(2)) == std::future_status::timeout) {
+    try {
+      Poco::Net::StreamSocket wake(self);
+    } catch (const Poco::Exception&) {  // already closed: the acceptor is on its way out
+    }
+  }
+  stopped.get();
 }
 
 uint16_t LoopbackCallbackServer::port() const { return socket_->address().port(); }
