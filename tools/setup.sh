@@ -9,6 +9,9 @@ packages=(
   python3 python3-cryptography python3-cryptography-vectors
   binutils  # nm, for the exported-symbol test
 )
+# Node.js runs the end-to-end tests' peers (tests/peers); they need Node 18 or later (machines of
+# this project come with Node 20; a bare Debian 12 gets Debian's nodejs 18).
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -21,5 +24,14 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The peers' npm packages, exactly as locked. A copy of the lock file in node_modules marks an
+# install that is current.
+peers="$(cd "$(dirname "$0")/.." && pwd)/tests/peers"
+if ! cmp -s "$peers/package-lock.json" "$peers/node_modules/.mcpauth-installed-lock" 2>/dev/null; then
+  echo "setup: installing the test peers' npm packages (tests/peers)"
+  (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$peers/package-lock.json" "$peers/node_modules/.mcpauth-installed-lock"
 fi
 echo "setup: all build and test dependencies are installed"

@@ -20,6 +20,7 @@ struct Pending {
   bool iss_required = false;
   std::string redirect_uri;
   std::string client_id;
+  std::string registration;  // a new registration, stored once the sign-in succeeds ("" otherwise)
   std::vector<std::string> scopes;
   std::string resource;  // "" when not sent
   int64_t created_at_ms = 0;
@@ -33,6 +34,7 @@ struct Pending {
     json->set("iss_required", iss_required);
     json->set("redirect_uri", redirect_uri);
     json->set("client_id", client_id);
+    json->set("registration", registration);
     json->set("scopes", to_array(scopes));
     json->set("resource", resource);
     json->set("created_at_ms", created_at_ms);
@@ -51,6 +53,7 @@ struct Pending {
     pending.iss_required = get_bool(json, "iss_required").value_or(false);
     pending.redirect_uri = get_string(json, "redirect_uri").value_or("");
     pending.client_id = get_string(json, "client_id").value_or("");
+    pending.registration = get_string(json, "registration").value_or("");
     pending.scopes = get_strings(json, "scopes");
     pending.resource = get_string(json, "resource").value_or("");
     pending.created_at_ms = get_int(json, "created_at_ms").value_or(0);
@@ -122,6 +125,7 @@ sdk::Authorization Authorizer::begin(const sdk::BeginAuthorization& args,
   pending.iss_required = as.iss_parameter_supported;
   pending.redirect_uri = args.redirect_uri;
   pending.client_id = client.client_id;
+  if (client.source == "registered") pending.registration = client.to_json();
   pending.scopes = choose_scopes(discovery, args, step_up_scopes);
   if (context_.settings.send_resource) pending.resource = discovery.resource;
   pending.created_at_ms = context_.host.now_unix_ms();
@@ -166,6 +170,10 @@ TokenSet Authorizer::complete(const std::string& user, const std::string& pendin
   if (discovery.as.issuer != pending.issuer)
     throw sdk::Error(MCPAUTH_ERR_DENIED, "the server's authorization server changed during the sign-in; start again");
   std::optional<ClientIdentity> client = context_.clients.known(discovery.as, pending.client_id);
+  if (!client && !pending.registration.empty()) {
+    client = ClientIdentity::from_json(pending.registration);
+    if (client && (client->client_id != pending.client_id || client->issuer != discovery.as.issuer)) client.reset();
+  }
   if (!client) throw sdk::Error(MCPAUTH_ERR_DENIED, "the client registration of this sign-in is gone; start again");
 
   Params form = {{"grant_type", "authorization_code"},
@@ -179,11 +187,13 @@ TokenSet Authorizer::complete(const std::string& user, const std::string& pendin
   } catch (const TokenError& e) {
     if (e.failure() == TokenFailure::client_invalid) {
       context_.clients.forget(*client);
+      if (client->source == "registered") tokens_.forget_issued_to(user, client->client_id);
       throw sdk::Error(MCPAUTH_ERR_DENIED,
                        std::string(e.what()) + "; the client registration was dropped: sign in again to register anew");
     }
     throw;
   }
+  context_.clients.remember(*client);
   TokenSet tokens = read_token_response(body, context_.host.now_unix_ms(), pending.scopes, nullptr);
   tokens.issuer = pending.issuer;
   tokens.client_id = pending.client_id;

@@ -69,7 +69,15 @@ std::optional<ClientIdentity> ClientIdentities::known(const AuthServerMetadata& 
 }
 
 void ClientIdentities::forget(const ClientIdentity& client) const {
-  if (client.source == "registered") vault_.delete_client(client.issuer);
+  if (client.source != "registered") return;
+  std::optional<ClientIdentity> stored = vault_.load_client(client.issuer);
+  if (stored && stored->client_id == client.client_id) vault_.delete_client(client.issuer);
+}
+
+void ClientIdentities::remember(const ClientIdentity& client) const {
+  if (client.source != "registered") return;
+  std::optional<ClientIdentity> stored = vault_.load_client(client.issuer);
+  if (!stored || stored->client_id != client.client_id) vault_.save_client(client);
 }
 
 ClientIdentity ClientIdentities::register_client(const AuthServerMetadata& as, const ClientRequest& request) const {
@@ -109,7 +117,6 @@ ClientIdentity ClientIdentities::register_client(const AuthServerMetadata& as, c
   client.redirect_uri = request.redirect_uri;
   client.source = "registered";
   client.registered_at_ms = host_.now_unix_ms();
-  vault_.save_client(client);
   host_.log(MCPAUTH_LOG_INFO, "registered a client at " + as.issuer);
   return client;
 }

@@ -32,6 +32,10 @@ class ClientIdentities {
   // After invalid_client: forget a registration (configured clients cannot be forgotten).
   void forget(const ClientIdentity& client) const;
 
+  // A new registration is stored only once a sign-in with it has succeeded: an abandoned sign-in
+  // must not replace the registration that the tokens held were issued to.
+  void remember(const ClientIdentity& client) const;
+
  private:
   ClientIdentity configured(const AuthServerMetadata& as) const;
   ClientIdentity register_client(const AuthServerMetadata& as, const ClientRequest& request) const;

@@ -53,6 +53,10 @@ JsonResponse OAuthHttp::get_json(const std::string& url, Endpoint endpoint, cons
     if (!next) throw sdk::Error(MCPAUTH_ERR_NETWORK, what + ": redirect to an invalid URL from " + current);
     if (parse_url(current)->scheme == "https" && next->scheme != "https")
       throw sdk::Error(MCPAUTH_ERR_NETWORK, what + ": refused a redirect from https to http (" + next->origin() + ")");
+    // Nor from loopback to plain http on another host, whatever the endpoint.
+    if (is_secure_endpoint(*parse_url(current)) && !is_secure_endpoint(*next))
+      throw sdk::Error(MCPAUTH_ERR_NETWORK,
+                       what + ": refused a redirect to plain http on a non-loopback host (" + next->origin() + ")");
     current = next->text();
   }
 }

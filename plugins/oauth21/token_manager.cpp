@@ -6,6 +6,8 @@ namespace {
 constexpr uint32_t kStorageLockTimeoutMs = 30'000;
 constexpr int kTokenAttempts = 3;
 constexpr uint64_t kFirstBackoffMs = 500;
+// After the attempts failed transiently, callers use a still-valid token (or fail at once) this long.
+constexpr int64_t kTransientPauseMs = 10'000;
 
 sdk::Error sign_in_required(const std::string& server, const std::string& why) {
   return sdk::Error(MCPAUTH_ERR_AUTH_REQUIRED, why + "; sign in again (mcpauth login " + server + ")");
@@ -33,6 +35,20 @@ void TokenManager::cache(const std::string& user, const std::optional<TokenSet>&
     cache_[user] = *tokens;
   else
     cache_.erase(user);
+}
+
+int64_t TokenManager::paused_until(const std::string& user) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = paused_until_ms_.find(user);
+  return it == paused_until_ms_.end() ? 0 : it->second;
+}
+
+void TokenManager::pause_refresh(const std::string& user, int64_t until_ms) {
+  std::lock_guard lock(cache_mutex_);
+  if (until_ms == 0)
+    paused_until_ms_.erase(user);
+  else
+    paused_until_ms_[user] = until_ms;
 }
 
 TokenSet TokenManager::current(const std::string& user) {
@@ -74,9 +90,29 @@ TokenSet TokenManager::refresh_locked(const std::string& user, bool force, int64
       return *stored;
     }
   }
+  if (stored && !force && now < paused_until(user)) {
+    // The last attempt failed transiently moments ago: the tokens are kept, the AS is not hammered.
+    if (!stored->expires_within(now, 0)) {
+      cache(user, stored);
+      return *stored;
+    }
+    throw sdk::Error(MCPAUTH_ERR_NETWORK,
+                     "the authorization server could not refresh the tokens moments ago; they are kept, try again "
+                     "later");
+  }
   TokenSet renewed;
   if (context_.settings.grant == Grant::client_credentials) {
-    renewed = client_credentials();
+    try {
+      renewed = client_credentials();
+      pause_refresh(user, 0);
+    } catch (const TokenError& e) {
+      if (e.failure() != TokenFailure::transient || !stored) throw;
+      pause_refresh(user, context_.host.now_unix_ms() + kTransientPauseMs);
+      if (stored->expires_within(context_.host.now_unix_ms(), 0)) throw;
+      context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; using the current access token meanwhile");
+      cache(user, stored);
+      return *stored;
+    }
   } else if (!stored) {
     cache(user, std::nullopt);
     throw sign_in_required(context_.server_name, "not signed in to '" + context_.server_name + "'");
@@ -123,11 +159,13 @@ TokenSet TokenManager::use_refresh_token(const std::string& user, const TokenSet
     renewed.issuer = stored.issuer;
     renewed.client_id = stored.client_id;
     renewed.resource = stored.resource;
+    pause_refresh(user, 0);
     context_.host.log(MCPAUTH_LOG_INFO, "refreshed the tokens" + (user.empty() ? "" : " of " + user));
     return renewed;
   } catch (const TokenError& e) {
     if (e.failure() == TokenFailure::transient) {
       // Tokens kept: the grant may well be fine. A still-valid access token stays usable.
+      pause_refresh(user, context_.host.now_unix_ms() + kTransientPauseMs);
       if (!stored.expires_within(context_.host.now_unix_ms(), 0)) {
         context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; using the current access token meanwhile");
         return stored;
@@ -154,6 +192,14 @@ TokenSet TokenManager::client_credentials() {
   tokens.client_id = client.client_id;
   tokens.resource = discovery.resource;
   return tokens;
+}
+
+void TokenManager::forget_issued_to(const std::string& user, const std::string& client_id) {
+  std::lock_guard lock(user_mutex(user));
+  std::optional<TokenSet> tokens = context_.vault.load_tokens(user);
+  if (!tokens || tokens->client_id != client_id) return;
+  context_.vault.delete_tokens(user);
+  cache(user, std::nullopt);
 }
 
 void TokenManager::logout(const std::string& user) {

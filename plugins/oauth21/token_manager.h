@@ -37,6 +37,10 @@ class TokenManager {
   // Deletes the user's tokens, revoking them at the AS first when it can.
   void logout(const std::string& user);
 
+  // Deletes the user's tokens, without revocation, when they were issued to client_id (the AS
+  // has just said it no longer knows that client: its tokens are dead).
+  void forget_issued_to(const std::string& user, const std::string& client_id);
+
  private:
   std::mutex& user_mutex(const std::string& user);
   std::optional<TokenSet> cached(const std::string& user);
@@ -55,6 +59,11 @@ class TokenManager {
   std::map<std::string, std::unique_ptr<std::mutex>> user_mutexes_;
   std::mutex cache_mutex_;
   std::map<std::string, TokenSet> cache_;
+  // After a transient refresh failure: no new attempt (except a forced one) before this time, so
+  // that waiting callers do not each retry against an authorization server that is down.
+  std::map<std::string, int64_t> paused_until_ms_;  // guarded by cache_mutex_
+  int64_t paused_until(const std::string& user);
+  void pause_refresh(const std::string& user, int64_t until_ms);
 };
 
 }  // namespace mcpauth::oauth21

@@ -3,6 +3,12 @@
 // refreshes single-flight (within a process and across processes).
 //
 //   oauth21_credentials_probe --config FILE --plugin-dir DIR --server NAME --threads N [--user U]
+//       [--challenge STATUS WWW_AUTHENTICATE]... [--begin REDIRECT_URI]
+//
+// Before the threads run, each --challenge is handed to on_challenge (the answer a server gave),
+// and --begin starts an authorization: so a test can check what a 401 or a 403
+// insufficient_scope leads to (the actions and the authorization URL are printed too, as
+// "challenge_actions" and "authorization_url"). --threads 0 makes only those calls.
 //
 // --plugin-dir may be repeated; the configuration's plugin_dirs are not used.
 // Prints one JSON line {"ok": count, "errors": [messages], "distinct_credentials": number of
@@ -35,7 +41,9 @@ using namespace mcpauth;
 struct ProbeOptions {
   std::string config_file, server, user;
   std::vector<std::filesystem::path> plugin_dirs;
-  int threads = 0;
+  int threads = -1;
+  std::vector<std::pair<int, std::string>> challenges;
+  std::string begin_redirect_uri;
 };
 
 ProbeOptions parse(int argc, char** argv) {
@@ -44,7 +52,12 @@ ProbeOptions parse(int argc, char** argv) {
     const std::string arg = argv[i];
     if (i + 1 >= argc) throw std::invalid_argument("option " + arg + " needs a value");
     const std::string value = argv[++i];
-    if (arg == "--config")
+    if (arg == "--challenge") {
+      if (i + 1 >= argc) throw std::invalid_argument("--challenge needs STATUS and WWW_AUTHENTICATE");
+      options.challenges.emplace_back(std::atoi(value.c_str()), argv[++i]);
+    } else if (arg == "--begin")
+      options.begin_redirect_uri = value;
+    else if (arg == "--config")
       options.config_file = value;
     else if (arg == "--plugin-dir")
       options.plugin_dirs.push_back(value);
@@ -59,9 +72,10 @@ ProbeOptions parse(int argc, char** argv) {
     else
       throw std::invalid_argument("unknown option " + arg);
   }
-  if (options.config_file.empty() || options.plugin_dirs.empty() || options.server.empty() || options.threads < 1)
+  if (options.config_file.empty() || options.plugin_dirs.empty() || options.server.empty() || options.threads < 0)
     throw std::invalid_argument(
-        "usage: oauth21_credentials_probe --config FILE --plugin-dir DIR --server NAME --threads N [--user U]");
+        "usage: oauth21_credentials_probe --config FILE --plugin-dir DIR --server NAME --threads N [--user U] "
+        "[--challenge STATUS WWW_AUTHENTICATE]... [--begin REDIRECT_URI]");
   return options;
 }
 
@@ -98,6 +112,22 @@ void probe(const core::AuthInstance& auth, const std::string& user, std::latch& 
   }
 }
 
+// "authorize", "retry", "fail", or "error: <message>" for each challenge, in order.
+Poco::JSON::Array challenge_actions(const core::AuthInstance& auth, const ProbeOptions& options) {
+  Poco::JSON::Array actions;
+  for (const auto& [status, header] : options.challenges) {
+    try {
+      int32_t action = auth.on_challenge(options.user, status, header);
+      actions.add(action == MCPAUTH_CHALLENGE_AUTHORIZE ? "authorize"
+                  : action == MCPAUTH_CHALLENGE_RETRY   ? "retry"
+                                                        : "fail");
+    } catch (const std::exception& e) {
+      actions.add(std::string("error: ") + e.what());
+    }
+  }
+  return actions;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -116,6 +146,13 @@ int main(int argc, char** argv) {
     registry.scan(options.plugin_dirs);
     core::ServerBinding binding(registry, find_server(loaded, options.server));
 
+    Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (!options.challenges.empty()) out.set("challenge_actions", challenge_actions(binding.auth(), options));
+    if (!options.begin_redirect_uri.empty())
+      out.set(
+          "authorization_url",
+          binding.auth().begin_authorization(options.user, options.begin_redirect_uri, MCPAUTH_FLOW_LOOPBACK, "").url);
+
     Tally tally;
     std::latch start(options.threads);
     std::vector<std::thread> threads;
@@ -123,7 +160,6 @@ int main(int argc, char** argv) {
       threads.emplace_back(probe, std::cref(binding.auth()), std::cref(options.user), std::ref(start), std::ref(tally));
     for (auto& thread : threads) thread.join();
 
-    Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
     Poco::JSON::Array errors;
     for (const auto& message : tally.errors) errors.add(message);
     out.set("ok", tally.ok);
