@@ -78,9 +78,10 @@ PY
                " " MCPAUTH_BINARY " --config " + (dir_ / "mcp.json").string() + " " + arguments);
   }
 
-  // The page the fake browser got; it may still be saving it after mcpauth exited.
+  // The page the fake browser got; it may still be saving it after mcpauth exited (up to 30 s on a
+  // loaded machine: it is a python3 process).
   std::string browser_page() const {
-    for (int i = 0; i < 100 && !fs::exists(page()); ++i) std::this_thread::sleep_for(50ms);
+    for (int i = 0; i < 600 && !fs::exists(page()); ++i) std::this_thread::sleep_for(50ms);
     std::string text = read_file(page());
     fs::remove(page());
     return text;
