@@ -12,8 +12,14 @@ constexpr const char* kSecretNames =
     "access_token|refresh_token|id_token|token|code|code_verifier|client_secret|password|secret|"
     "assertion|client_assertion|jwt_token|auth_token|api_key|private_key";
 
+// A scheme name followed by something that looks like a credential: at least 8 characters, with
+// a digit, a symbol or an inner capital. Plain words after "token" or "basic" in a sentence ("the
+// token endpoint") are left alone.
 const std::regex& auth_scheme() {
-  static const std::regex re(R"((\b(?:Bearer|Basic|DPoP|Token)\s+)[A-Za-z0-9._~+/=-]+)", std::regex::icase);
+  static const std::regex re(
+      // Case-sensitive (the inner-capital test needs it), so the usual spellings are listed.
+      R"((\b(?:Bearer|bearer|BEARER|Basic|basic|BASIC|DPoP|dpop|DPOP|Token|token|TOKEN)\s+))"
+      R"((?=[A-Za-z0-9._~+/=-]{8})(?=[A-Za-z0-9._~+/=-]*(?:[0-9._~+/=-]|[A-Za-z][A-Z]))[A-Za-z0-9._~+/=-]+)");
   return re;
 }
 const std::regex& jwt() {

@@ -87,6 +87,9 @@ TEST_CASE("storage services without a bound storage say so") {
 TEST_CASE("redaction masks credentials in free text") {
   CHECK(redact("Authorization: Bearer abc.def-123") == "Authorization: Bearer [REDACTED]");
   CHECK(redact("basic dXNlcjpwYXNz") == "basic [REDACTED]");
+  // Words after a scheme name in a sentence are not credentials.
+  CHECK(redact("the token endpoint refused") == "the token endpoint refused");
+  CHECK(redact("no token for server 'a'; basic authentication") == "no token for server 'a'; basic authentication");
   CHECK(redact("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here") == "jwt [REDACTED] here");
   CHECK(redact("GET /cb?code=AUTHCODE&state=xyz") == "GET /cb?code=[REDACTED]&state=xyz");
   CHECK(redact("grant_type=refresh_token&refresh_token=RT1&client_secret=CS") ==
