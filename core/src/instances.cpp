@@ -203,4 +203,19 @@ std::string AuthInstance::status(const std::string& user) const {
   return text;
 }
 
+void AuthInstance::store_token(const std::string& user, const std::string& token,
+                               const std::string& metadata_json) const {
+  // NULL for plugins that do not offer it, and for those built against ABI 1.0 (the host's copy
+  // of their table is zero-filled past their struct_size).
+  if (api().store_token == nullptr)
+    throw PluginError(MCPAUTH_ERR_UNSUPPORTED, "auth plugin " + library().id() + " (server " + server_name() +
+                                                   ") does not accept stored tokens");
+  // C strings at the boundary: a NUL would silently cut one short ("bob\0x" would become "bob").
+  for (const std::string* text : {&user, &token, &metadata_json})
+    if (text->find('\0') != std::string::npos)
+      throw PluginError(MCPAUTH_ERR_INVALID_ARGUMENT, "a user name, token or metadata cannot contain a NUL character");
+  mcpauth_error err{};
+  check(api().store_token(raw(), user.c_str(), token.c_str(), metadata_json.c_str(), &err), err, "store_token");
+}
+
 }  // namespace mcpauth::core

@@ -20,6 +20,7 @@ struct RecordedHeader {
 };
 constexpr RecordedHeader kRecorded[] = {
     {1, 0, "070a413bc20ac438580ebc88aec540a9fd6212646116a56b89845ee5501f2190"},
+    {1, 1, "7a3d3ab1ec0a05e4d6c212d2c129182fc1481707fa5a320b267be16afd0c53f7"},
 };
 
 std::string sha256_of_file(const char* path) {
@@ -65,3 +66,6 @@ static_assert(offsetof(mcpauth_http_request, max_response_bytes) == 64);
 static_assert(offsetof(mcpauth_http_response, final_url) == 48);
 static_assert(offsetof(mcpauth_begin_auth_args, extra_scopes) == 32);
 static_assert(offsetof(mcpauth_authorization, pending) == 40);
+
+// Appended in 1.1.
+static_assert(offsetof(mcpauth_auth_api, store_token) == 64 && sizeof(mcpauth_auth_api) == 72);

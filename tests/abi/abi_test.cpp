@@ -132,6 +132,68 @@ TEST_CASE("a plugin written in plain C works through the host services") {
   CHECK_FALSE(storage.get("srv/token"));
 }
 
+TEST_CASE("a plugin built against ABI 1.0 loads and works, without store_token") {
+  PluginRegistry registry;
+  registry.scan({SHIPPED_PLUGIN_DIR, TEST_PLUGIN_DIR});
+  INFO(reason_for(registry, "c_plugin_v1_0.so"));
+  auto old_plugin = registry.find("c_plugin_v1_0", MCPAUTH_KIND_AUTH);
+  REQUIRE(old_plugin);
+  CHECK(old_plugin->abi_minor() == 0);
+  // The plugin's table has a function after its declared size; the host's copy must not.
+  CHECK(old_plugin->auth_api().store_token == nullptr);
+  CHECK(old_plugin->auth_api().struct_size == sizeof(mcpauth_auth_api));
+
+  AuthInstance auth(old_plugin, {"legacy", "", "{}"}, nullptr);
+  CHECK(auth.get_credentials("alice") == HeaderList{{"X-Abi-Version", "1.0"}});
+  CHECK(auth.status("alice") == R"({"plugin":"c_plugin_v1_0"})");
+  CHECK(auth.on_challenge("alice", 401, "") == MCPAUTH_CHALLENGE_FAIL);
+  auth.logout("alice");
+  try {
+    auth.store_token("alice", "secret-token-value", "{}");
+    FAIL("expected UNSUPPORTED");
+  } catch (const PluginError& e) {
+    CHECK(e.status() == MCPAUTH_ERR_UNSUPPORTED);
+    CHECK(std::string(e.what()) == "auth plugin c_plugin_v1_0 (server legacy) does not accept stored tokens");
+  }
+}
+
+TEST_CASE("store_token is offered only by plugins that implement it") {
+  PluginRegistry registry;
+  registry.scan({SHIPPED_PLUGIN_DIR, TEST_PLUGIN_DIR});
+  // SDK plugins: offered when the class overrides store_token, NULL otherwise.
+  REQUIRE(registry.find("manual_jwt", MCPAUTH_KIND_AUTH));
+  CHECK(registry.find("manual_jwt", MCPAUTH_KIND_AUTH)->auth_api().store_token != nullptr);
+  CHECK(registry.find("none", MCPAUTH_KIND_AUTH)->auth_api().store_token == nullptr);
+  CHECK(registry.find("throwing", MCPAUTH_KIND_AUTH)->auth_api().store_token == nullptr);
+  // A 1.1 C plugin that leaves it NULL.
+  auto c_plugin = registry.find("c_plugin", MCPAUTH_KIND_AUTH);
+  REQUIRE(c_plugin);
+  CHECK(c_plugin->abi_minor() == 1);
+  AuthInstance auth(c_plugin, {"srv", "", "{}"}, nullptr);
+  CHECK_THROWS_WITH(auth.store_token("", "tok", "{}"),
+                    "auth plugin c_plugin (server srv) does not accept stored tokens");
+}
+
+TEST_CASE("the host refuses a NUL inside what store_token passes as C strings") {
+  PluginRegistry registry;
+  registry.scan({SHIPPED_PLUGIN_DIR});
+  auto manual_jwt = registry.find("manual_jwt", MCPAUTH_KIND_AUTH);
+  REQUIRE(manual_jwt);
+  StorageInstance storage(registry.find("memory", MCPAUTH_KIND_STORAGE), {"srv", "", "{}"});
+  AuthInstance auth(manual_jwt, {"srv", "", R"({"auth_type":"bearer"})"}, &storage);
+  for (const auto& [user, token] : std::vector<std::pair<std::string, std::string>>{
+           {std::string("bob\0alice", 9), "token-1"}, {"bob", std::string("tok\0en", 6)}}) {
+    try {
+      auth.store_token(user, token, "{}");
+      FAIL("expected INVALID_ARGUMENT");
+    } catch (const PluginError& e) {
+      CHECK(e.status() == MCPAUTH_ERR_INVALID_ARGUMENT);
+      CHECK_THAT(e.what(), Catch::Contains("cannot contain a NUL character"));
+    }
+  }
+  CHECK(storage.list("").empty());
+}
+
 TEST_CASE("exceptions thrown by a plugin become error codes and messages") {
   PluginRegistry registry;
   registry.scan({SHIPPED_PLUGIN_DIR, TEST_PLUGIN_DIR});
@@ -168,6 +230,7 @@ TEST_CASE("exceptions thrown by a plugin become error codes and messages") {
   expect_error([&] { auth.complete_authorization("u", {}, "code=x"); }, MCPAUTH_ERR_NO_MEMORY, "out of memory");
   expect_error([&] { auth.refresh("u"); }, MCPAUTH_ERR_NETWORK, "boom in refresh");
   expect_error([&] { auth.logout("u"); }, MCPAUTH_ERR_INTERNAL, "boom in logout");
+  expect_error([&] { auth.store_token("u", "t", "{}"); }, MCPAUTH_ERR_UNSUPPORTED, "does not accept stored tokens");
 
   StorageInstance storage(throwing, {"s", "", "{}"});
   expect_error([&] { storage.get("k"); }, MCPAUTH_ERR_INTERNAL, "boom in get");

@@ -65,6 +65,8 @@ __attribute__((unused)) static const mcpauth_plugin_descriptor descriptor = {MCP
 #endif
 #if BROKEN == NEWER_MINOR
                                                                              MCPAUTH_ABI_MINOR + 1,
+#elif BROKEN == WRONG_MAJOR
+                                                                             0, /* a plugin for ABI 2.0 */
 #else
                                                                               MCPAUTH_ABI_MINOR,
 #endif

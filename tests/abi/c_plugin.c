@@ -101,7 +101,8 @@ static const mcpauth_auth_api auth_api = {MCPAUTH_STRUCT_AUTH_API,
                                           complete_authorization,
                                           refresh,
                                           logout,
-                                          status};
+                                          status,
+                                          NULL /* store_token: not offered */};
 
 static const mcpauth_plugin_descriptor descriptor = {MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR,
                                                      sizeof(mcpauth_plugin_descriptor),

@@ -248,7 +248,8 @@ struct Authorization {
   std::string pending;  // opaque and secret; handed back to complete_authorization
 };
 
-// Base class of auth plugins. Only get_credentials and status are mandatory.
+// Base class of auth plugins. Only get_credentials and status are mandatory. Override
+// store_token() to offer that optional call.
 class AuthPlugin {
  public:
   virtual ~AuthPlugin() = default;
@@ -272,6 +273,13 @@ class AuthPlugin {
     throw Error(MCPAUTH_ERR_UNSUPPORTED, "this auth plugin has nothing to refresh");
   }
   virtual void logout(const std::string& /*user*/) {}
+  // Validate and store a token supplied from outside for `user` ("" = server-level); see
+  // mcpauth_auth_api::store_token. Refuse with Error(MCPAUTH_ERR_INVALID_ARGUMENT), never
+  // quoting the token.
+  virtual void store_token(const std::string& /*user*/, const std::string& /*token*/,
+                           const std::string& /*metadata_json*/) {
+    throw Error(MCPAUTH_ERR_UNSUPPORTED, "this auth plugin does not accept stored tokens");
+  }
 };
 
 // Base class of storage plugins. Override lock() and/or metadata() to offer those optional calls.
@@ -396,6 +404,14 @@ struct AuthTrampolines {
                         mcpauth_error* err) noexcept {
     return guarded(err, [&] { *json = box(instance)->host.transfer(box(instance)->auth->status(text(user))); });
   }
+  static int32_t store_token(mcpauth_instance* instance, const char* user, const char* token, const char* metadata_json,
+                             mcpauth_error* err) noexcept {
+    return guarded(err, [&] { box(instance)->auth->store_token(text(user), text(token), text(metadata_json)); });
+  }
+
+  // Optional functions are offered only by classes that override them (see StorageTrampolines).
+  static constexpr bool offers_store_token =
+      !std::is_same_v<decltype(&Auth::store_token), decltype(&AuthPlugin::store_token)>;
 
   static constexpr mcpauth_auth_api table{MCPAUTH_STRUCT_AUTH_API,
                                           sizeof(mcpauth_auth_api),
@@ -405,7 +421,8 @@ struct AuthTrampolines {
                                           complete_authorization,
                                           refresh,
                                           logout,
-                                          status};
+                                          status,
+                                          offers_store_token ? store_token : nullptr};
 };
 
 template <class Storage>

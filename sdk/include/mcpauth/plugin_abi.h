@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define MCPAUTH_ABI_MAJOR 1
-#define MCPAUTH_ABI_MINOR 0
+#define MCPAUTH_ABI_MINOR 1
 
 /* The one symbol a plugin library exports; "_v1" is MCPAUTH_ABI_MAJOR. */
 #define MCPAUTH_ENTRY_SYMBOL "mcpauth_plugin_entry_v1"
@@ -261,6 +261,15 @@ typedef struct mcpauth_auth_api {
 
   /* Required. A JSON object describing the user's state, without secrets (transferred). */
   int32_t (*status)(mcpauth_instance* instance, const char* user, mcpauth_bytes* json, mcpauth_error* err);
+
+  /* Since 1.1. Optional (NULL if not offered). Store a token supplied from outside (an admin's
+   * upload, or a user's own token) for `user`; "" is the server-level token, used for every user
+   * without one of their own. `token` is borrowed and secret; `metadata_json` is a borrowed JSON
+   * object (e.g. {"expires_at": <Unix s>, "scopes": [...]}) or "{}". The plugin validates the token
+   * and refuses it with MCPAUTH_ERR_INVALID_ARGUMENT and a message that does not contain it. It
+   * takes effect at once; logout deletes it. */
+  int32_t (*store_token)(mcpauth_instance* instance, const char* user, const char* token, const char* metadata_json,
+                         mcpauth_error* err);
 } mcpauth_auth_api;
 
 /* ---- storage plugins ---- */

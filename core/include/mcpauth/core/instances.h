@@ -91,6 +91,9 @@ class AuthInstance : public PluginInstance {
   void refresh(const std::string& user) const;
   void logout(const std::string& user) const;
   std::string status(const std::string& user) const;  // JSON object
+  // Hands a token from outside to the plugin for `user` ("" = server-level); metadata_json is a
+  // JSON object. Throws PluginError(MCPAUTH_ERR_UNSUPPORTED) when the plugin does not offer it.
+  void store_token(const std::string& user, const std::string& token, const std::string& metadata_json) const;
 
  private:
   const mcpauth_auth_api& api() const { return library().auth_api(); }
