@@ -4,11 +4,46 @@
 #include "mcpauth/config/json_tree.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 
 namespace mcpauth::config {
 namespace {
 
 using Poco::JSON::Object;
+
+std::optional<int64_t> get_integer(const Object& object, const std::string& key) {
+  return object.has(key) ? as_integer(object.get(key)) : std::nullopt;
+}
+
+std::string required_string(const Object& object, const std::string& key, const Location& at) {
+  std::optional<std::string> value = get_string(object, key);
+  if (!value) throw ConfigError(at.key(key), "required");
+  return *value;
+}
+
+GroupService build_group_service(const Object& object, const Location& at) {
+  GroupService out;
+  out.url = required_string(object, "url", at);
+  out.api_key = required_string(object, "api_key", at);
+  out.timeout_ms = get_integer(object, "timeout_ms").value_or(out.timeout_ms);
+  out.cache_s = get_integer(object, "cache_s").value_or(out.cache_s);
+  return out;
+}
+
+TlsFiles build_tls(const Object& object, const Location& at, const Context& ctx) {
+  return TlsFiles{expand_tilde(required_string(object, "cert_file", at), at.key("cert_file"), ctx),
+                  expand_tilde(required_string(object, "key_file", at), at.key("key_file"), ctx)};
+}
+
+ServeLimits build_limits(const Object& object) {
+  ServeLimits out;
+  out.max_body_bytes = get_integer(object, "max_body_bytes").value_or(out.max_body_bytes);
+  out.max_header_bytes = get_integer(object, "max_header_bytes").value_or(out.max_header_bytes);
+  out.max_connections = get_integer(object, "max_connections").value_or(out.max_connections);
+  out.timeout_s = get_integer(object, "timeout_s").value_or(out.timeout_s);
+  return out;
+}
 
 Settings build_settings(const Object& object, const std::string& file, Context& ctx) {
   Settings out;
@@ -20,6 +55,25 @@ Settings build_settings(const Object& object, const std::string& file, Context& 
     out.default_storage = read_plugin_choice(*storage, at.key("default_storage"));
     expand_path_keys(*out.default_storage->config, at.key("default_storage").key("config"), ctx);
   }
+  if (auto base = get_string(object, "public_base_url")) {
+    while (base->ends_with('/')) base->pop_back();
+    out.public_base_url = *base;
+  }
+  out.ui_redirect = get_string(object, "ui_redirect").value_or(out.ui_redirect);
+  out.identity_header = get_string(object, "identity_header").value_or(out.identity_header);
+  out.proxy_secret_header = get_string(object, "proxy_secret_header").value_or(out.proxy_secret_header);
+  out.proxy_secret = get_string(object, "proxy_secret");
+  out.mode = get_string(object, "mode").value_or(out.mode);
+  out.dev_user = get_string(object, "dev_user");
+  if (auto table = get_object(object, "user_groups")) {
+    for (const auto& [user, groups] : *table) {
+      if (!groups.isEmpty()) out.user_groups[user] = get_strings(*table, user);
+    }
+  }
+  if (auto service = get_object(object, "group_service"))
+    out.group_service = build_group_service(*service, at.key("group_service"));
+  if (auto tls = get_object(object, "tls")) out.tls = build_tls(*tls, at.key("tls"), ctx);
+  if (auto limits = get_object(object, "limits")) out.limits = build_limits(*limits);
   return out;
 }
 

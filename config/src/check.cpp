@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <initializer_list>
 #include <span>
 
@@ -136,6 +137,53 @@ void listen(const Var& value, const Location& at, Context& ctx) {
   }
 }
 
+template <int64_t Min, int64_t Max>
+void integer_in(const Var& value, const Location& at, Context&) {
+  const auto n = as_integer(value);
+  if (!n || *n < Min || *n > Max)
+    throw ConfigError(at, "must be an integer from " + std::to_string(Min) + " to " + std::to_string(Max));
+}
+
+// An http(s) base URL that paths are appended to: no query or fragment.
+void base_url(const Var& value, const Location& at, Context& ctx) {
+  url(value, at, ctx);
+  if (value.extract<std::string>().find_first_of("?#") != std::string::npos)
+    throw ConfigError(at, "must be a URL without a query or fragment");
+}
+
+// Where the browser is sent back to: a path on this site or an http(s) URL.
+void redirect_target(const Var& value, const Location& at, Context& ctx) {
+  non_empty_string(value, at, ctx);
+  const auto s = value.extract<std::string>();
+  const bool local_path = s[0] == '/' && !s.starts_with("//") && !s.starts_with("/\\") &&
+                          std::none_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+  if (!local_path) {
+    try {
+      url(value, at, ctx);
+    } catch (const ConfigError&) {
+      throw ConfigError(at, "must be a path starting with a single '/' or an http:// or https:// URL");
+    }
+  }
+}
+
+void header_name(const Var& value, const Location& at, Context& ctx) {
+  non_empty_string(value, at, ctx);
+  const auto s = value.extract<std::string>();
+  const bool ok = s.size() <= 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+                    return std::isalnum(c) || c == '-' || c == '_';
+                  });
+  if (!ok) throw ConfigError(at, "must be an HTTP header name: 1-64 characters of A-Z, a-z, 0-9, - and _");
+}
+
+void mode(const Var& value, const Location& at, Context&) { one_of(value, at, {"development", "production"}); }
+
+// user -> list of groups; null values count as absent.
+void user_groups(const Var& value, const Location& at, Context& ctx) {
+  for (const auto& [user, groups] : object_value(value, at)) {
+    if (!groups.isEmpty()) non_empty_string_list(groups, at.key(user), ctx);
+  }
+}
+
 void scopes(const Var& value, const Location& at, Context& ctx) {
   if (value.isString()) return;
   if (!as_array(value)) wrong_type(value, at, "a space-separated string or a list of strings");
@@ -201,11 +249,50 @@ constexpr Rule kServerRules[] = {
     {"allow_edit", atlas_ui_field},
 };
 
+constexpr Rule kGroupServiceRules[] = {
+    {"url", url},
+    {"api_key", non_empty_string},
+    {"timeout_ms", integer_in<1, 600'000>},
+    {"cache_s", integer_in<0, 86'400>},
+};
+
+void group_service(const Var& value, const Location& at, Context& ctx) {
+  check_fields(object_value(value, at), kGroupServiceRules, at, ctx, "(ignored)");
+}
+
+constexpr Rule kTlsRules[] = {{"cert_file", non_empty_string}, {"key_file", non_empty_string}};
+
+void tls(const Var& value, const Location& at, Context& ctx) {
+  check_fields(object_value(value, at), kTlsRules, at, ctx, "(ignored)");
+}
+
+constexpr Rule kLimitsRules[] = {
+    {"max_body_bytes", integer_in<1, 64 << 20>},
+    {"max_header_bytes", integer_in<1024, 1 << 20>},
+    {"max_connections", integer_in<1, 10'000>},
+    {"timeout_s", integer_in<1, 3600>},
+};
+
+void limits(const Var& value, const Location& at, Context& ctx) {
+  check_fields(object_value(value, at), kLimitsRules, at, ctx, "(ignored)");
+}
+
 constexpr Rule kSettingsRules[] = {
     {"plugin_dirs", non_empty_string_list},
     {"listen", listen},
     {"admin_group", non_empty_string},
     {"default_storage", plugin_choice},
+    {"public_base_url", base_url},
+    {"ui_redirect", redirect_target},
+    {"identity_header", header_name},
+    {"proxy_secret_header", header_name},
+    {"proxy_secret", non_empty_string},
+    {"mode", mode},
+    {"dev_user", non_empty_string},
+    {"user_groups", user_groups},
+    {"group_service", group_service},
+    {"tls", tls},
+    {"limits", limits},
 };
 
 void settings(const Var& value, const Location& at, Context& ctx) {

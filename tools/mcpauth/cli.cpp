@@ -51,6 +51,12 @@ Commands:
                    held. Never shows a token. Exit code 1 when a server cannot be
                    set up (its line says why; the others are still shown).
   status --url URL The same for a server signed in to with login --url.
+  serve [--listen HOST:PORT]
+                   Run the HTTP API for the enabled servers until SIGINT or SIGTERM:
+                   admin JWT upload, per-user tokens, browser OAuth sign-in, /healthz
+                   and /metrics. Users are identified by the reverse proxy's header
+                   (X-User-Email). --listen replaces the listen setting (port 0: any
+                   free port). Settings: see config/README.md.
 
 Options:
   --config FILE      Read only this configuration file (.json, .yaml or .yml).
@@ -138,6 +144,8 @@ Invocation parse(int argc, char** argv) {
       invocation.adhoc.grant = grant_name(value_of(i, arg));
     else if (arg == "--private-key")
       invocation.adhoc.private_key_file = value_of(i, arg);
+    else if (arg == "--listen")
+      invocation.listen = value_of(i, arg);
     else if (arg == "--strict")
       invocation.options.strict = true;
     else if (arg == "--json")

@@ -55,7 +55,8 @@ struct Invocation {
   std::string prefix;                 // --prefix P (storage list)
   LoginOptions login;
   AdhocServerOptions adhoc;
-  std::vector<std::string> words;  // subcommand and its positional arguments
+  std::optional<std::string> listen;  // --listen HOST:PORT (serve)
+  std::vector<std::string> words;     // subcommand and its positional arguments
   bool help = false;
   bool version = false;
 };

@@ -12,5 +12,6 @@ int run_storage(const Invocation& invocation);
 int run_login(const Invocation& invocation);
 int run_logout(const Invocation& invocation);
 int run_status(const Invocation& invocation);
+int run_serve(const Invocation& invocation);
 
 }  // namespace mcpauth::cli

@@ -6,6 +6,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -38,12 +39,47 @@ struct ServerConfig {
   std::string source_file;  // the file the server's entry (last) came from
 };
 
+// `mcpauth serve`: membership asked of an external service (see config/README.md).
+struct GroupService {
+  std::string url;
+  std::string api_key;  // secret: sent as "Authorization: Bearer <api_key>"
+  int64_t timeout_ms = 5000;
+  int64_t cache_s = 30;
+};
+
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+};
+
+// `mcpauth serve`: bounds on what one client can make the server hold.
+struct ServeLimits {
+  int64_t max_body_bytes = 65536;
+  int64_t max_header_bytes = 16384;
+  int64_t max_connections = 64;
+  int64_t timeout_s = 30;
+};
+
 struct Settings {
   std::vector<std::string> plugin_dirs;  // absolute
   std::string listen = "127.0.0.1:8000";
   std::string admin_group = "admin";
   // Storage for servers that name none and have no token_storage_path (else "memory").
   std::optional<PluginChoice> default_storage;
+
+  // `mcpauth serve` (the HTTP API).
+  std::optional<std::string> public_base_url;  // no trailing '/'; unset: http(s)://<the address listened on>
+  std::string ui_redirect = "/";
+  std::string identity_header = "X-User-Email";
+  std::string proxy_secret_header = "X-Proxy-Secret";
+  std::optional<std::string> proxy_secret;  // secret
+  std::string mode = "development";         // or "production": refuses to serve without proxy_secret
+  // Development only: the user of requests that carry no identity header (no proxy in front).
+  std::optional<std::string> dev_user;
+  std::map<std::string, std::vector<std::string>> user_groups;
+  std::optional<GroupService> group_service;
+  std::optional<TlsFiles> tls;
+  ServeLimits limits;
 };
 
 struct Config {

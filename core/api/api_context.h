@@ -1,0 +1,30 @@
+// What the routes share for the life of the server.
+#pragma once
+
+#include "group_directory.h"
+#include "metrics.h"
+#include "pending_authorizations.h"
+#include "server_bindings.h"
+
+#include "mcpauth/config/config.h"
+
+#include <string>
+
+namespace mcpauth::api {
+
+struct ApiContext {
+  config::Settings settings;
+  std::string public_base_url;  // the setting, else http(s)://<the address listened on>; no trailing '/'
+  bool tls = false;             // the server itself speaks HTTPS
+  ServerBindings bindings;
+  GroupDirectory groups;
+  PendingAuthorizations pending;
+  Metrics metrics;
+
+  // <public_base_url>/api/mcp/auth/<server>/oauth/<step>: "start" or "callback".
+  std::string oauth_url(const std::string& server, const std::string& step) const {
+    return public_base_url + "/api/mcp/auth/" + server + "/oauth/" + step;
+  }
+};
+
+}  // namespace mcpauth::api
