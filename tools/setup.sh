@@ -8,6 +8,7 @@ packages=(
   libpoco-dev libboost-dev libyaml-cpp-dev catch2 libsqlite3-dev libssl-dev
   python3 python3-cryptography python3-cryptography-vectors
   binutils  # nm, for the exported-symbol test
+  chromium  # the admin web page's browser test (driven by playwright-core from npm)
 )
 # Node.js runs the end-to-end tests' peers (tests/peers); they need Node 18 or later (machines of
 # this project come with Node 20; a bare Debian 12 gets Debian's nodejs 18).
