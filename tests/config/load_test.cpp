@@ -144,15 +144,20 @@ TEST_CASE("the shipped config/defaults/mcp.json loads", "[load][shipped]") {
     CHECK(c.warnings.empty());
     CHECK(c.settings.listen == "127.0.0.1:8000");
     CHECK(c.settings.admin_group == "admin");
+    // Out of the box, on a laptop without a proxy: the page works for a local admin.
+    CHECK(c.settings.mode == "development");
+    CHECK(c.settings.dev_user == "admin@localhost");
+    CHECK(c.settings.user_groups.at("admin@localhost") == std::vector<std::string>{"admin", "users"});
     REQUIRE(c.settings.default_storage);
     CHECK(c.settings.default_storage->plugin == "sqlite");
     CHECK(json(c.settings.default_storage->config) == R"({"path":"/home/tester/.local/share/mcpauth/tokens.db"})");
     CHECK(c.servers.size() == 2);
     for (const auto& s : c.servers) {
       INFO(s.name);
-      CHECK_FALSE(s.enabled);
       CHECK(s.storage.plugin == "sqlite");
     }
+    CHECK_FALSE(server(c, "example-oauth").enabled);  // its URL is a placeholder: nothing to sign in to
+    CHECK(server(c, "example-jwt").enabled);
     CHECK(server(c, "example-oauth").auth.plugin == "oauth21");
     CHECK(server(c, "example-jwt").auth.plugin == "manual_jwt");
   }
