@@ -1,5 +1,7 @@
 #include "metrics.h"
 
+#include "mcpauth/core/event_counts.h"
+
 namespace mcpauth::api {
 
 void Metrics::count_request(std::string_view route, int status) {
@@ -45,6 +47,14 @@ std::string Metrics::render() const {
       "# TYPE mcpauth_oauth_authorizations_failed_total counter\n";
   for (const auto& [reason, count] : failed_)
     out += "mcpauth_oauth_authorizations_failed_total{reason=\"" + reason + "\"} " + std::to_string(count) + "\n";
+  // Server names and event names are made of characters that need no escaping in a label.
+  out +=
+      "# HELP mcpauth_plugin_events_total Events counted by plugins, by server: token_refreshed and "
+      "token_refresh_failed are the token refreshes that succeeded and failed.\n"
+      "# TYPE mcpauth_plugin_events_total counter\n";
+  for (const auto& [key, count] : core::plugin_events().snapshot())
+    out += "mcpauth_plugin_events_total{server=\"" + key.first + "\",event=\"" + key.second + "\"} " +
+           std::to_string(count) + "\n";
   return out;
 }
 

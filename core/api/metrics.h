@@ -1,5 +1,6 @@
 // Counters exposed at GET /metrics in the Prometheus text format. Labels come from fixed sets
-// (route templates, status codes, the callback error codes), so the series stay few.
+// (route templates, status codes, the callback error codes, server names), so the series stay
+// few. Plugins' events (token refreshes) come from core::plugin_events().
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 #include "mcpauth/core/host_services.h"
 
 #include "mcpauth/core/browser.h"
+#include "mcpauth/core/event_counts.h"
 #include "mcpauth/core/http_client.h"
 #include "mcpauth/core/instances.h"
 #include "mcpauth/core/log.h"
@@ -240,6 +241,14 @@ void storage_unlock(mcpauth_host_context* ctx, mcpauth_lock* lock) {
   if (ctx != nullptr && ctx->storage != nullptr && lock != nullptr) ctx->storage->unlock_raw(lock);
 }
 
+void count_event(mcpauth_host_context* ctx, const char* event) {
+  if (ctx == nullptr || event == nullptr) return;
+  try {
+    plugin_events().add(ctx->server_name, event);
+  } catch (...) {  // counting must never fail the caller
+  }
+}
+
 const mcpauth_host_api kHostApi{
     MCPAUTH_STRUCT_HOST_API,
     sizeof(mcpauth_host_api),
@@ -261,6 +270,7 @@ const mcpauth_host_api kHostApi{
     storage_list,
     storage_lock,
     storage_unlock,
+    count_event,
 };
 
 }  // namespace

@@ -58,6 +58,7 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library, Ins
                                StorageInstance* storage)
     : library_(std::move(library)), spec_(std::move(spec)), context_(std::make_unique<mcpauth_host_context>()) {
   context_->log_component = "plugin " + library_->id() + " [server " + spec_.server_name + "]";
+  context_->server_name = spec_.server_name;
   context_->storage = storage;
   context_->storage_key_prefix = server_key(spec_.server_name, "");
   mcpauth_instance_args args{};

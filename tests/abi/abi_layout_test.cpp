@@ -20,7 +20,7 @@ struct RecordedHeader {
 };
 constexpr RecordedHeader kRecorded[] = {
     {1, 0, "070a413bc20ac438580ebc88aec540a9fd6212646116a56b89845ee5501f2190"},
-    {1, 1, "7a3d3ab1ec0a05e4d6c212d2c129182fc1481707fa5a320b267be16afd0c53f7"},
+    {1, 1, "fdcb9901619a68b245a7e338aa883b78bb3f977db667573d444b9a3734d83521"},
 };
 
 std::string sha256_of_file(const char* path) {
@@ -69,3 +69,4 @@ static_assert(offsetof(mcpauth_authorization, pending) == 40);
 
 // Appended in 1.1.
 static_assert(offsetof(mcpauth_auth_api, store_token) == 64 && sizeof(mcpauth_auth_api) == 72);
+static_assert(offsetof(mcpauth_host_api, count_event) == 144 && sizeof(mcpauth_host_api) == 152);

@@ -1,5 +1,6 @@
 // Host services as plugins see them through the C table, and the log's redaction.
 #include "mcpauth/core/host_services.h"
+#include "mcpauth/core/event_counts.h"
 #include "mcpauth/core/redact.h"
 
 #include <catch2/catch.hpp>
@@ -74,6 +75,35 @@ TEST_CASE("random bytes, clocks and the allocator") {
   CHECK(block != nullptr);
   host_api()->free(block);
   host_api()->free(nullptr);
+}
+
+TEST_CASE("count_event counts per server and event name, and ignores bad names") {
+  mcpauth_host_context ctx;
+  ctx.server_name = "events-test";
+  auto count_of = [](const std::string& event) {
+    auto counts = plugin_events().snapshot();
+    auto found = counts.find({"events-test", event});
+    return found == counts.end() ? uint64_t{0} : found->second;
+  };
+  for (int i = 0; i < 3; ++i) host_api()->count_event(&ctx, "token_refreshed");
+  host_api()->count_event(&ctx, "token_refresh_failed");
+  CHECK(count_of("token_refreshed") == 3);
+  CHECK(count_of("token_refresh_failed") == 1);
+  const std::string too_long(65, 'a');
+  for (const char* bad : {"", "Token", "token-refreshed", "a b", "x\"} 1\nfake_metric", too_long.c_str()})
+    host_api()->count_event(&ctx, bad);
+  host_api()->count_event(&ctx, nullptr);
+  host_api()->count_event(nullptr, "token_refreshed");
+  for (const auto& [key, count] : plugin_events().snapshot())
+    if (key.first == "events-test") CHECK((key.second == "token_refreshed" || key.second == "token_refresh_failed"));
+}
+
+TEST_CASE("event series are bounded") {
+  EventCounts counts;
+  for (std::size_t i = 0; i < EventCounts::kMaxSeries + 10; ++i) counts.add("s", "e" + std::to_string(i));
+  counts.add("s", "e0");
+  CHECK(counts.snapshot().size() == EventCounts::kMaxSeries);
+  CHECK(counts.snapshot().at({"s", "e0"}) == 2);
 }
 
 TEST_CASE("storage services without a bound storage say so") {

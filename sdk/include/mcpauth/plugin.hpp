@@ -141,6 +141,9 @@ class Host {
     check(api_->open_url(ctx_, url.c_str(), &err), err);
   }
 
+  // See mcpauth_host_api::count_event.
+  void count_event(const char* event) const { api_->count_event(ctx_, event); }
+
   // False when the host cancelled the sleep because the instance is shutting down.
   bool sleep_ms(uint64_t milliseconds) const { return api_->sleep_ms(ctx_, milliseconds) == MCPAUTH_OK; }
 

@@ -142,8 +142,9 @@ typedef struct mcpauth_http_response {
 } mcpauth_http_response;
 
 /* ---- the table of host services ---- */
-/* Every function pointer is non-NULL in 1.0. `ctx` is the instance's host context from
- * mcpauth_instance_args; functions that take none work before any instance exists. */
+/* Every function pointer is non-NULL (those since 1.1 too: a host never loads a plugin of a newer
+ * minor). `ctx` is the instance's host context from mcpauth_instance_args; functions that take
+ * none work before any instance exists. */
 typedef struct mcpauth_host_api {
   uint32_t struct_type; /* MCPAUTH_STRUCT_HOST_API */
   uint32_t struct_size;
@@ -190,6 +191,12 @@ typedef struct mcpauth_host_api {
   int32_t (*storage_lock)(mcpauth_host_context* ctx, const char* key, uint32_t timeout_ms, mcpauth_lock** lock,
                           mcpauth_error* err);
   void (*storage_unlock)(mcpauth_host_context* ctx, mcpauth_lock* lock);
+
+  /* Since 1.1. Counts one event of the instance's server; the host keeps a counter per server and
+   * event name and shows them (mcpauth serve: GET /metrics). Names are 1-64 characters of a-z,
+   * 0-9 and '_'; others are ignored. Auth plugins count "token_refreshed" after each refresh
+   * that stored new tokens and "token_refresh_failed" after each refresh that did not. */
+  void (*count_event)(mcpauth_host_context* ctx, const char* event /* borrowed */);
 } mcpauth_host_api;
 
 /* ---- instance creation ---- */

@@ -15,6 +15,7 @@ class StorageInstance;
 // Defined here (declared opaque in the C header): what the host knows about one instance.
 struct mcpauth_host_context {
   std::string log_component;                          // e.g. "plugin oauth21 [server github]"
+  std::string server_name;
   mcpauth::core::StorageInstance* storage = nullptr;  // the server's storage; null for storage plugins
   std::string storage_key_prefix;                     // "<server>/": see server_store.h
   std::atomic<bool> cancelled{false};
