@@ -1,8 +1,8 @@
 #include "jwt.h"
 
 #include "crypto/base64url.h"
-#include "json_object.h"
-#include "unix_time.h"
+#include "plugin_support/json_reading.h"
+#include "plugin_support/unix_time.h"
 
 #include <mcpauth/plugin.hpp>
 
@@ -12,6 +12,9 @@
 #include <array>
 
 namespace mcpauth::manual_jwt {
+
+using namespace plugin_support;
+
 namespace {
 
 [[noreturn]] void refuse(const std::string& reason) { throw sdk::Error(MCPAUTH_ERR_INVALID_ARGUMENT, reason); }

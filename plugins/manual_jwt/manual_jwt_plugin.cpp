@@ -1,13 +1,17 @@
 #include "manual_jwt_plugin.h"
 
-#include "metadata.h"
-#include "unix_time.h"
+#include "plugin_support/json_writing.h"
+#include "plugin_support/token_metadata.h"
+#include "plugin_support/unix_time.h"
 
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
 
 namespace mcpauth::manual_jwt {
+
+using namespace plugin_support;
+
 namespace {
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
@@ -101,9 +105,7 @@ void ManualJwtPlugin::store_token(const std::string& user, const std::string& to
   const std::string noun = token_noun(settings_.auth_type);
   if (record.claims.exp && *record.claims.exp <= record.stored_at)
     throw sdk::Error(MCPAUTH_ERR_INVALID_ARGUMENT, "the " + noun + " expired at " + iso_time(*record.claims.exp));
-  if (metadata.expires_at && *metadata.expires_at <= record.stored_at)
-    throw sdk::Error(MCPAUTH_ERR_INVALID_ARGUMENT,
-                     "the metadata's expires_at (" + iso_time(*metadata.expires_at) + ") has passed");
+  require_unexpired(metadata, record.stored_at);
   if (metadata.expires_at)  // the earlier expiry counts
     record.claims.exp = record.claims.exp ? std::min(*record.claims.exp, *metadata.expires_at) : *metadata.expires_at;
   record.token = token;

@@ -1,10 +1,12 @@
 #include "settings.h"
 
-#include "json_object.h"
+#include "plugin_support/json_reading.h"
 
 #include <mcpauth/plugin.hpp>
 
 namespace mcpauth::manual_jwt {
+
+using namespace plugin_support;
 
 Settings parse_settings(const std::string& config_json) {
   JsonObject config = parse_object(config_json);

@@ -1,8 +1,15 @@
 #include "token_record.h"
 
-#include "unix_time.h"
+#include "plugin_support/json_writing.h"
+#include "plugin_support/unix_time.h"
 
 namespace mcpauth::manual_jwt {
+
+using plugin_support::get_string;
+using plugin_support::JsonObject;
+using plugin_support::parse_object;
+using plugin_support::to_text;
+using plugin_support::unix_seconds;
 
 std::string TokenRecord::to_json() const {
   JsonObject json = new Poco::JSON::Object;

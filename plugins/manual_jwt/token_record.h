@@ -2,8 +2,9 @@
 // {"token", "stored_at", "exp"?, "iss"?, "sub"?, "metadata"}.
 #pragma once
 
-#include "json_object.h"
 #include "jwt.h"
+
+#include "plugin_support/json_reading.h"
 
 #include <cstdint>
 #include <optional>
@@ -13,10 +14,10 @@
 namespace mcpauth::manual_jwt {
 
 struct TokenRecord {
-  std::string token;      // secret
-  int64_t stored_at = 0;  // Unix seconds
-  TokenClaims claims;     // exp: the earlier of the JWT's exp and the metadata's expires_at
-  JsonObject metadata;    // as handed to store_token
+  std::string token;                    // secret
+  int64_t stored_at = 0;                // Unix seconds
+  TokenClaims claims;                   // exp: the earlier of the JWT's exp and the metadata's expires_at
+  plugin_support::JsonObject metadata;  // as handed to store_token
 
   std::string to_json() const;
   // nullopt when the text is not a record (damaged, or written by something else).

@@ -1,5 +1,9 @@
 #include "authorization.h"
 
+#include "plugin_support/json_reading.h"
+#include "plugin_support/json_writing.h"
+#include "plugin_support/scopes.h"
+
 #include "pkce.h"
 #include "url.h"
 
@@ -7,6 +11,9 @@
 #include <array>
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 // A pending authorization older than this is refused (the host's own timeouts are shorter).

@@ -1,8 +1,15 @@
 #include "client_identity.h"
 
+#include "plugin_support/json_reading.h"
+#include "plugin_support/json_writing.h"
+#include "plugin_support/scopes.h"
+
 #include <algorithm>
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 bool contains(const std::vector<std::string>& items, const std::string& item) {

@@ -1,8 +1,15 @@
 #include "discovery.h"
 
+#include "plugin_support/json_reading.h"
+#include "plugin_support/json_writing.h"
+#include "plugin_support/scopes.h"
+
 #include "www_authenticate.h"
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 // RFC 3986 normalisation treats an empty path as "/": "https://h" and "https://h/" are one resource.

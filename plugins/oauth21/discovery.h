@@ -3,7 +3,6 @@
 // 2025-03-26 fallbacks for servers without PRM.
 #pragma once
 
-#include "json.h"
 #include "oauth_http.h"
 
 #include <optional>

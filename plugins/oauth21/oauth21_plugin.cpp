@@ -1,10 +1,17 @@
 #include "oauth21_plugin.h"
 
+#include "plugin_support/json_writing.h"
+#include "plugin_support/scopes.h"
+
+#include "supplied_token.h"
 #include "www_authenticate.h"
 
 #include <Poco/JSON/Object.h>
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 // Step-up attempts older than this no longer count against the limit.
@@ -83,6 +90,12 @@ void OAuth21Plugin::logout(const std::string& user) {
   step_ups_.erase(user);
 }
 
+void OAuth21Plugin::store_token(const std::string& user, const std::string& token, const std::string& metadata_json) {
+  tokens_.adopt(user, read_supplied_token(token, metadata_json, context_.host.now_unix_ms()));
+  context_.host.log(MCPAUTH_LOG_INFO,
+                    "stored an access token supplied for " + (user.empty() ? std::string("the server") : user));
+}
+
 std::string OAuth21Plugin::status(const std::string& user) {
   JsonObject json = new Poco::JSON::Object;
   json->set("plugin", "oauth21");
@@ -92,6 +105,7 @@ std::string OAuth21Plugin::status(const std::string& user) {
   json->set("authenticated", tokens.has_value());
   if (tokens) {
     const int64_t now = context_.host.now_unix_ms();
+    json->set("source", user.empty() ? "server" : "user");
     json->set("token_type", tokens->token_type);
     if (tokens->expires_at_ms != 0) {
       json->set("expires_at", tokens->expires_at_ms / 1000);

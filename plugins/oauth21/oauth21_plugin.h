@@ -26,6 +26,7 @@ class OAuth21Plugin : public sdk::AuthPlugin {
                               const std::string& callback_query) override;
   void refresh(const std::string& user) override;
   void logout(const std::string& user) override;
+  void store_token(const std::string& user, const std::string& token, const std::string& metadata_json) override;
 
  private:
   // Step-up bookkeeping per user: the scopes the server asked for and how often in a row.

@@ -1,6 +1,12 @@
 #include "oauth_http.h"
 
+#include "plugin_support/json_reading.h"
+#include "plugin_support/json_writing.h"
+
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 JsonResponse to_json_response(sdk::HttpResponse response) {

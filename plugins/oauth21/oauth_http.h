@@ -3,7 +3,7 @@
 // when the target is an authorization server), JSON bodies checked.
 #pragma once
 
-#include "json.h"
+#include "plugin_support/json_reading.h"
 #include "url.h"
 
 #include <mcpauth/plugin.hpp>
@@ -22,7 +22,7 @@ enum class Endpoint { resource_server, authorization_server };
 
 struct JsonResponse {
   int status = 0;
-  JsonObject body;  // nullptr when the body is not a JSON object
+  plugin_support::JsonObject body;  // nullptr when the body is not a JSON object
   sdk::HttpResponse raw;
 };
 
@@ -38,7 +38,7 @@ class OAuthHttp {
   JsonResponse post_form(const std::string& url, const Params& form, const sdk::Headers& headers,
                          const std::string& what) const;
   // POST a JSON document (dynamic client registration).
-  JsonResponse post_json(const std::string& url, const JsonObject& body, const std::string& what) const;
+  JsonResponse post_json(const std::string& url, const plugin_support::JsonObject& body, const std::string& what) const;
 
   // The first request to an MCP server, without credentials, to read its challenge.
   sdk::HttpResponse probe(const std::string& server_url) const;

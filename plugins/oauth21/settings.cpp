@@ -1,8 +1,12 @@
 #include "settings.h"
 
+#include "plugin_support/json_reading.h"
+
 #include <mcpauth/plugin.hpp>
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
 
 // callback_port, callback_host and callback_timeout_s are read by the host, which runs the
 // loopback callback server; they are listed here so that the schema accepts them.

@@ -1,7 +1,7 @@
 // The per-server configuration of the oauth21 plugin (its JSON Schema is kConfigSchema).
 #pragma once
 
-#include "json.h"
+#include "plugin_support/json_reading.h"
 
 #include <cstdint>
 #include <string>
@@ -19,15 +19,15 @@ struct Settings {
   std::string client_name = "mcpauth";
   std::string client_id;
   std::string client_secret;
-  std::string client_metadata_url;         // Client ID Metadata Document (used when the AS supports it)
-  std::string token_endpoint_auth_method;  // "" = as registered or advertised
-  std::string private_key_file;            // private_key_jwt (ES256 / RS256)
-  std::string private_key_id;              // "kid" of the client assertion header
-  JsonObject additional_metadata;          // merged into the registration request; may be null
-  bool send_resource = true;               // RFC 8707 `resource` (some AS, e.g. Entra, reject it)
-  int64_t refresh_margin_s = 60;           // refresh this long before expiry
-  int64_t discovery_ttl_s = 3600;          // cached discovery results live this long
-  int64_t max_step_up = 2;                 // re-authorizations for insufficient_scope in a row
+  std::string client_metadata_url;                 // Client ID Metadata Document (used when the AS supports it)
+  std::string token_endpoint_auth_method;          // "" = as registered or advertised
+  std::string private_key_file;                    // private_key_jwt (ES256 / RS256)
+  std::string private_key_id;                      // "kid" of the client assertion header
+  plugin_support::JsonObject additional_metadata;  // merged into the registration request; may be null
+  bool send_resource = true;                       // RFC 8707 `resource` (some AS, e.g. Entra, reject it)
+  int64_t refresh_margin_s = 60;                   // refresh this long before expiry
+  int64_t discovery_ttl_s = 3600;                  // cached discovery results live this long
+  int64_t max_step_up = 2;                         // re-authorizations for insufficient_scope in a row
 };
 
 // Throws sdk::Error(MCPAUTH_ERR_CONFIG) naming the field. The host has already checked the schema.

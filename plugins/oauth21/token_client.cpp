@@ -1,11 +1,16 @@
 #include "token_client.h"
 
+#include "plugin_support/json_reading.h"
+
 #include <openssl/evp.h>
 
 #include <array>
 #include <vector>
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 // The error codes of RFC 6749 section 5.2 and RFC 8707; anything else is reported as "unknown".

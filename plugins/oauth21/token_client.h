@@ -41,8 +41,8 @@ class TokenClient {
 
   // POSTs form (grant_type and its parameters) with the client's authentication added; returns
   // the successful JSON answer. Throws TokenError.
-  JsonObject request_tokens(const AuthServerMetadata& as, const ClientIdentity& client, Params form,
-                            const std::string& what) const;
+  plugin_support::JsonObject request_tokens(const AuthServerMetadata& as, const ClientIdentity& client, Params form,
+                                            const std::string& what) const;
 
   // RFC 7009. Best effort: returns false (and logs) when the AS refused or could not be reached.
   bool revoke(const AuthServerMetadata& as, const ClientIdentity& client, const std::string& token,

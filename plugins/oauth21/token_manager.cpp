@@ -1,6 +1,11 @@
 #include "token_manager.h"
 
+#include "plugin_support/scopes.h"
+
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 constexpr uint32_t kStorageLockTimeoutMs = 30'000;
@@ -100,32 +105,43 @@ TokenSet TokenManager::refresh_locked(const std::string& user, bool force, int64
                      "the authorization server could not refresh the tokens moments ago; they are kept, try again "
                      "later");
   }
-  TokenSet renewed;
-  if (context_.settings.grant == Grant::client_credentials) {
-    try {
-      renewed = client_credentials();
-      pause_refresh(user, 0);
-    } catch (const TokenError& e) {
-      if (e.failure() != TokenFailure::transient || !stored) throw;
-      pause_refresh(user, context_.host.now_unix_ms() + kTransientPauseMs);
-      if (stored->expires_within(context_.host.now_unix_ms(), 0)) throw;
-      context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; using the current access token meanwhile");
-      cache(user, stored);
-      return *stored;
-    }
-  } else if (!stored) {
+  const bool client_credentials_grant = context_.settings.grant == Grant::client_credentials;
+  if (!client_credentials_grant && !stored) {
     cache(user, std::nullopt);
     throw sign_in_required(context_.server_name, "not signed in to '" + context_.server_name + "'");
-  } else if (stored->refresh_token.empty()) {
+  }
+  if (!client_credentials_grant && stored->refresh_token.empty()) {
     if (!force && !stored->expires_within(now, 0)) return *stored;  // usable until it expires
     throw sign_in_required(context_.server_name, "the access token expired and there is no refresh token");
-  } else {
-    renewed = use_refresh_token(user, *stored);
+  }
+  TokenSet renewed;
+  try {
+    renewed = client_credentials_grant ? client_credentials() : use_refresh_token(user, *stored);
+  } catch (const TokenError& e) {  // transient failures, and client_credentials' other failures
+    context_.host.count_event("token_refresh_failed");
+    if (e.failure() != TokenFailure::transient || !stored) throw;
+    return ride_out_outage(user, *stored, e);
+  }
+  pause_refresh(user, 0);
+  if (stored) {  // else client_credentials' first tokens
+    context_.host.count_event("token_refreshed");
+    context_.host.log(MCPAUTH_LOG_INFO, "refreshed the tokens" + (user.empty() ? "" : " of " + user));
   }
   // Persisted before anyone uses it: with rotation the old refresh token is now dead.
   context_.vault.save_tokens(user, renewed);
   cache(user, renewed);
   return renewed;
+}
+
+// The grant may well be fine: the held tokens are kept, refreshing pauses for a moment so the
+// authorization server is not hammered, and a still-valid access token stays in use meanwhile.
+TokenSet TokenManager::ride_out_outage(const std::string& user, const TokenSet& held, const TokenError& e) {
+  pause_refresh(user, context_.host.now_unix_ms() + kTransientPauseMs);
+  if (held.expires_within(context_.host.now_unix_ms(), 0))
+    throw sdk::Error(MCPAUTH_ERR_NETWORK, std::string(e.what()) + "; the tokens are kept, try again later");
+  context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; using the current access token meanwhile");
+  cache(user, held);
+  return held;
 }
 
 JsonObject TokenManager::request_with_retries(const AuthServerMetadata& as, const ClientIdentity& client,
@@ -159,19 +175,11 @@ TokenSet TokenManager::use_refresh_token(const std::string& user, const TokenSet
     renewed.issuer = stored.issuer;
     renewed.client_id = stored.client_id;
     renewed.resource = stored.resource;
-    pause_refresh(user, 0);
-    context_.host.log(MCPAUTH_LOG_INFO, "refreshed the tokens" + (user.empty() ? "" : " of " + user));
     return renewed;
   } catch (const TokenError& e) {
-    if (e.failure() == TokenFailure::transient) {
-      // Tokens kept: the grant may well be fine. A still-valid access token stays usable.
-      pause_refresh(user, context_.host.now_unix_ms() + kTransientPauseMs);
-      if (!stored.expires_within(context_.host.now_unix_ms(), 0)) {
-        context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; using the current access token meanwhile");
-        return stored;
-      }
-      throw sdk::Error(MCPAUTH_ERR_NETWORK, std::string(e.what()) + "; the tokens are kept, try again later");
-    }
+    if (e.failure() == TokenFailure::transient) throw;  // refresh_locked rides it out
+    // The grant is dead (invalid_grant, invalid_client, ...): sign in again.
+    context_.host.count_event("token_refresh_failed");
     if (e.failure() == TokenFailure::client_invalid) context_.clients.forget(*client);
     context_.vault.delete_tokens(user);
     cache(user, std::nullopt);
@@ -210,7 +218,8 @@ void TokenManager::logout(const std::string& user) {
   } catch (const sdk::Error& e) {
     context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + " (deleting them without revocation)");
   }
-  if (tokens) {
+  // Tokens without an issuer were supplied from outside (store_token): no AS of ours knows them.
+  if (tokens && !tokens->issuer.empty()) {
     try {
       Discovery discovery = context_.discovery();
       if (std::optional<ClientIdentity> client = context_.clients.known(discovery.as, tokens->client_id);

@@ -51,8 +51,9 @@ class TokenManager {
   TokenSet refresh_locked(const std::string& user, bool force, int64_t not_before_ms);
   TokenSet use_refresh_token(const std::string& user, const TokenSet& stored);
   TokenSet client_credentials();
-  JsonObject request_with_retries(const AuthServerMetadata& as, const ClientIdentity& client, const Params& form,
-                                  const std::string& what);
+  TokenSet ride_out_outage(const std::string& user, const TokenSet& held, const TokenError& e);
+  plugin_support::JsonObject request_with_retries(const AuthServerMetadata& as, const ClientIdentity& client,
+                                                  const Params& form, const std::string& what);
 
   ServerContext& context_;
   std::mutex mutexes_mutex_;

@@ -1,10 +1,16 @@
 #include "token_set.h"
 
+#include "plugin_support/json_reading.h"
+#include "plugin_support/json_writing.h"
+#include "plugin_support/scopes.h"
+
 #include <mcpauth/plugin.hpp>
 
 #include <strings.h>
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
 
 std::string TokenSet::to_json() const {
   JsonObject json = new Poco::JSON::Object;
@@ -17,7 +23,7 @@ std::string TokenSet::to_json() const {
   json->set("issuer", issuer);
   json->set("client_id", client_id);
   json->set("resource", resource);
-  return oauth21::to_text(json);
+  return to_text(json);
 }
 
 std::optional<TokenSet> TokenSet::from_json(const std::string& text) {

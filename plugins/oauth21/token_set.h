@@ -2,7 +2,7 @@
 // read back after a restart would make a stale token look fresh).
 #pragma once
 
-#include "json.h"
+#include "plugin_support/json_reading.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -39,7 +39,7 @@ struct TokenSet {
 // Reads a successful token endpoint response (RFC 6749 section 5.1). `previous` supplies what the
 // response may leave out: the refresh token (kept when none is returned) and the scopes.
 // Throws sdk::Error(MCPAUTH_ERR_NETWORK) when the response has no usable access token.
-TokenSet read_token_response(const JsonObject& body, int64_t now_ms, const std::vector<std::string>& requested_scopes,
-                             const TokenSet* previous);
+TokenSet read_token_response(const plugin_support::JsonObject& body, int64_t now_ms,
+                             const std::vector<std::string>& requested_scopes, const TokenSet* previous);
 
 }  // namespace mcpauth::oauth21

@@ -1,8 +1,14 @@
 #include "vault.h"
 
+#include "plugin_support/json_reading.h"
+#include "plugin_support/json_writing.h"
+
 #include "pkce.h"
 
 namespace mcpauth::oauth21 {
+
+using namespace plugin_support;
+
 namespace {
 
 std::string client_key(const std::string& issuer) {

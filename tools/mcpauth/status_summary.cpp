@@ -1,24 +1,17 @@
 #include "status_summary.h"
 
+#include "plugin_support/unix_time.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include <cstdio>
-#include <ctime>
-
 namespace mcpauth::cli {
-namespace {
 
-std::string iso_time(int64_t unix_seconds) {
-  std::time_t seconds = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
+using plugin_support::iso_time;
+
+namespace {
 
 // At most the two largest units, rounded down: "42s", "5m", "1h", "1h 5m", "2d 3h".
 std::string duration(int64_t seconds) {

@@ -1,9 +1,9 @@
-#include "unix_time.h"
+#include "plugin_support/unix_time.h"
 
 #include <cmath>
 #include <ctime>
 
-namespace mcpauth::manual_jwt {
+namespace mcpauth::plugin_support {
 
 std::optional<int64_t> unix_seconds(const Poco::Dynamic::Var& value) {
   // Poco counts booleans as numbers; JSON does not.
@@ -26,4 +26,4 @@ std::string iso_time(int64_t unix_seconds) {
   return text;
 }
 
-}  // namespace mcpauth::manual_jwt
+}  // namespace mcpauth::plugin_support

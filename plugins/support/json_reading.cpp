@@ -1,17 +1,15 @@
-#include "json.h"
+#include "plugin_support/json_reading.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
-#include <algorithm>
-#include <sstream>
+namespace mcpauth::plugin_support {
 
-namespace mcpauth::oauth21 {
-
-JsonObject parse_object(const std::string& text) {
+JsonObject parse_object(std::string_view text) {
   try {
-    Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(text);
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return nullptr;
-    return parsed.extract<Poco::JSON::Object::Ptr>();
+    Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(std::string(text));
+    if (parsed.type() != typeid(JsonObject)) return nullptr;
+    return parsed.extract<JsonObject>();
   } catch (const std::exception&) {
     return nullptr;
   }
@@ -28,7 +26,6 @@ std::optional<int64_t> get_int(const JsonObject& object, const std::string& key)
   if (!object || !object->has(key)) return std::nullopt;
   Poco::Dynamic::Var value = object->get(key);
   if (!value.isInteger()) {
-    // Some servers send expires_in as a float or a numeric string.
     if (!value.isNumeric() && !value.isString()) return std::nullopt;
     try {
       return static_cast<int64_t>(value.convert<double>());
@@ -62,35 +59,4 @@ JsonObject get_object(const JsonObject& object, const std::string& key) {
   return object->getObject(key);
 }
 
-Poco::JSON::Array::Ptr to_array(const std::vector<std::string>& items) {
-  Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
-  for (const auto& item : items) array->add(item);
-  return array;
-}
-
-std::string to_text(const JsonObject& object) {
-  std::ostringstream out;
-  object->stringify(out);
-  return out.str();
-}
-
-std::vector<std::string> split_scopes(const std::string& scopes) {
-  std::vector<std::string> items;
-  std::istringstream in(scopes);
-  for (std::string item; in >> item;) items.push_back(item);
-  return items;
-}
-
-std::string join_scopes(const std::vector<std::string>& scopes) {
-  std::string out;
-  for (const auto& scope : scopes) out += (out.empty() ? "" : " ") + scope;
-  return out;
-}
-
-std::vector<std::string> scope_union(std::vector<std::string> a, const std::vector<std::string>& b) {
-  for (const auto& scope : b)
-    if (std::find(a.begin(), a.end(), scope) == a.end()) a.push_back(scope);
-  return a;
-}
-
-}  // namespace mcpauth::oauth21
+}  // namespace mcpauth::plugin_support

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace mcpauth::manual_jwt {
+namespace mcpauth::plugin_support {
 
 inline constexpr int64_t kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 
@@ -19,4 +19,4 @@ std::optional<int64_t> unix_seconds(const Poco::Dynamic::Var& value);
 // "2025-01-31T12:00:00Z".
 std::string iso_time(int64_t unix_seconds);
 
-}  // namespace mcpauth::manual_jwt
+}  // namespace mcpauth::plugin_support
