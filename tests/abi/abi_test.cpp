@@ -139,15 +139,18 @@ TEST_CASE("a plugin built against ABI 1.0 loads and works, without store_token")
   auto old_plugin = registry.find("c_plugin_v1_0", MCPAUTH_KIND_AUTH);
   REQUIRE(old_plugin);
   CHECK(old_plugin->abi_minor() == 0);
-  // The plugin's table has a function after its declared size; the host's copy must not.
+  // The plugin's table has a function (one that aborts) after its declared size; the host's copy must not.
   CHECK(old_plugin->auth_api().store_token == nullptr);
   CHECK(old_plugin->auth_api().struct_size == sizeof(mcpauth_auth_api));
 
-  AuthInstance auth(old_plugin, {"legacy", "", "{}"}, nullptr);
-  CHECK(auth.get_credentials("alice") == HeaderList{{"X-Abi-Version", "1.0"}});
+  StorageInstance storage(registry.find("memory", MCPAUTH_KIND_STORAGE), {"legacy", "", "{}"});
+  AuthInstance auth(old_plugin, {"legacy", "", "{}"}, &storage);
+  ServerStore(storage, "legacy").put("token", bytes("abc123"));
+  CHECK(auth.get_credentials("alice") == HeaderList{{"Authorization", "Bearer abc123"}});
   CHECK(auth.status("alice") == R"({"plugin":"c_plugin_v1_0"})");
-  CHECK(auth.on_challenge("alice", 401, "") == MCPAUTH_CHALLENGE_FAIL);
+  CHECK(auth.on_challenge("alice", 401, "") == MCPAUTH_CHALLENGE_AUTHORIZE);
   auth.logout("alice");
+  CHECK_FALSE(storage.get("legacy/token"));
   try {
     auth.store_token("alice", "secret-token-value", "{}");
     FAIL("expected UNSUPPORTED");

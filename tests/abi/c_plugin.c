@@ -1,10 +1,28 @@
 /* A plugin written in plain C99 against plugin_abi.h alone: the proof that the boundary needs no
  * C++. Auth kind: it sends "Authorization: Bearer <token>" where <token> is the value stored under
- * the key "token" in the server's storage (through the host's storage service). */
+ * the key "token" in the server's storage (through the host's storage service).
+ *
+ * Built a second time with C_PLUGIN_AS_ABI_1_0 as "c_plugin_v1_0": the same plugin as built against
+ * ABI 1.0, declaring abi_minor 0 and an auth table whose struct_size ends before store_token (added
+ * in 1.1). The host must load it, call it, and treat store_token as not offered. */
 #include <mcpauth/plugin_abi.h>
 
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#ifdef C_PLUGIN_AS_ABI_1_0
+#define PLUGIN_ID "c_plugin_v1_0"
+#define PLUGIN_ABI_MINOR 0
+#define AUTH_API_SIZE offsetof(mcpauth_auth_api, store_token) /* what the 1.0 header made sizeof */
+#define STORE_TOKEN store_token_beyond_size
+#else
+#define PLUGIN_ID "c_plugin"
+#define PLUGIN_ABI_MINOR MCPAUTH_ABI_MINOR
+#define AUTH_API_SIZE sizeof(mcpauth_auth_api)
+#define STORE_TOKEN NULL /* not offered */
+#endif
 
 static const mcpauth_host_api* host;
 
@@ -19,7 +37,7 @@ static void set_error(mcpauth_error* err, const char* message) {
 static int32_t create(const mcpauth_instance_args* args, mcpauth_instance** out, mcpauth_error* err) {
   mcpauth_instance* instance;
   if (args->kind != MCPAUTH_KIND_AUTH) {
-    set_error(err, "c_plugin only provides auth");
+    set_error(err, PLUGIN_ID " only provides auth");
     return MCPAUTH_ERR_INVALID_ARGUMENT;
   }
   instance = host->alloc(sizeof *instance);
@@ -57,7 +75,7 @@ static int32_t on_challenge(mcpauth_instance* instance, const char* user, int32_
 }
 
 static int32_t unsupported(mcpauth_error* err) {
-  set_error(err, "c_plugin has no interactive authorization");
+  set_error(err, PLUGIN_ID " has no interactive authorization");
   return MCPAUTH_ERR_UNSUPPORTED;
 }
 
@@ -84,7 +102,7 @@ static int32_t logout(mcpauth_instance* instance, const char* user, mcpauth_erro
 }
 
 static int32_t status(mcpauth_instance* instance, const char* user, mcpauth_bytes* json, mcpauth_error* err) {
-  static const char text[] = "{\"plugin\":\"c_plugin\"}";
+  static const char text[] = "{\"plugin\":\"" PLUGIN_ID "\"}";
   (void)instance, (void)user, (void)err;
   json->data = host->alloc(sizeof text - 1);
   if (json->data == NULL) return MCPAUTH_ERR_NO_MEMORY;
@@ -93,8 +111,17 @@ static int32_t status(mcpauth_instance* instance, const char* user, mcpauth_byte
   return MCPAUTH_OK;
 }
 
+#ifdef C_PLUGIN_AS_ABI_1_0
+/* Lies beyond the declared struct_size: only a host that read past it could call this. */
+static int32_t store_token_beyond_size(mcpauth_instance* instance, const char* user, const char* token,
+                                       const char* metadata_json, mcpauth_error* err) {
+  (void)instance, (void)user, (void)token, (void)metadata_json, (void)err;
+  abort();
+}
+#endif
+
 static const mcpauth_auth_api auth_api = {MCPAUTH_STRUCT_AUTH_API,
-                                          sizeof(mcpauth_auth_api),
+                                          AUTH_API_SIZE,
                                           get_credentials,
                                           on_challenge,
                                           begin_authorization,
@@ -102,13 +129,13 @@ static const mcpauth_auth_api auth_api = {MCPAUTH_STRUCT_AUTH_API,
                                           refresh,
                                           logout,
                                           status,
-                                          NULL /* store_token: not offered */};
+                                          STORE_TOKEN /* as ABI 1.0: past the declared size */};
 
 static const mcpauth_plugin_descriptor descriptor = {MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR,
                                                      sizeof(mcpauth_plugin_descriptor),
                                                      MCPAUTH_ABI_MAJOR,
-                                                     MCPAUTH_ABI_MINOR,
-                                                     "c_plugin",
+                                                     PLUGIN_ABI_MINOR,
+                                                     PLUGIN_ID,
                                                      "0.1.0",
                                                      "A test plugin written in C",
                                                      MCPAUTH_KIND_AUTH,
@@ -122,7 +149,7 @@ static const mcpauth_plugin_descriptor descriptor = {MCPAUTH_STRUCT_PLUGIN_DESCR
 __attribute__((visibility("default"))) int32_t MCPAUTH_ENTRY_FUNCTION(mcpauth_negotiation* negotiation,
                                                                       mcpauth_error* err) {
   if (negotiation->host_abi_major != MCPAUTH_ABI_MAJOR) {
-    set_error(err, "c_plugin needs ABI major 1");
+    set_error(err, PLUGIN_ID " needs ABI major 1");
     return MCPAUTH_ERR_UNSUPPORTED;
   }
   host = negotiation->host;

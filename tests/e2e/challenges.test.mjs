@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { startFakeAs } from '../peers/fake_as.mjs';
-import { expectExit, makeWorkspace, tokenRequests } from './support.mjs';
+import { expectExit, startSignedIn, stopPeerAndWorkspace, tokenRequests, withPeerAndWorkspace } from './support.mjs';
 
 const unusedRedirect = 'http://127.0.0.1:9/callback';
 
@@ -18,14 +18,9 @@ describe('challenges', () => {
   let peer;
   let workspace;
   before(async () => {
-    peer = await startFakeAs({});
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
-    expectExit(await workspace.run(['login', 'srv']), 0, 'login');
+    ({ peer, workspace } = await startSignedIn(startFakeAs({})));
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   test('403 insufficient_scope asks for a new authorization with the union of held and wanted scopes', async () => {
     const challenge = `Bearer error="insufficient_scope", scope="mcp:tools admin", resource_metadata="${peer.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}"`;
@@ -70,9 +65,7 @@ describe('challenges', () => {
 
 describe('no secret in any output', () => {
   test('login, credentials, refresh, status and logout at debug level print no token, code, verifier or secret', async () => {
-    const peer = await startFakeAs({ accessTokenTtl: 2 });
-    const workspace = await makeWorkspace({ url: peer.mcpUrl });
-    try {
+    await withPeerAndWorkspace(startFakeAs({ accessTokenTtl: 2 }), {}, async (peer, workspace) => {
       const debug = ['--log-level', 'debug'];
       const outputs = [];
       const keep = (result) => { outputs.push(result.stdout, result.stderr); return result; };
@@ -93,9 +86,6 @@ describe('no secret in any output', () => {
       assert.ok(secrets.size >= 4, `collected ${secrets.size} secrets from the peer`);
       const all = outputs.join('\n');
       for (const secret of secrets) assert.ok(!all.includes(secret), 'a secret appeared in the output');
-    } finally {
-      await peer.close();
-      await workspace.cleanup();
-    }
+    });
   });
 });

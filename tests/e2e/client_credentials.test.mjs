@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startFakeAs } from '../peers/fake_as.mjs';
-import { expectExit, makeWorkspace, tokenRequests } from './support.mjs';
+import { expectExit, makeWorkspace, probeSummary, statusOf, tokenRequests } from './support.mjs';
 
 const NO_BROWSER = { BROWSER: '/nonexistent/mcpauth-e2e-browser' };
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -78,12 +78,6 @@ function assertMachineLogin(peer, result) {
   return requests[0];
 }
 
-async function statusOf(workspace, target = ['srv']) {
-  const result = await workspace.run(['--json', 'status', ...target]);
-  expectExit(result, 0, 'status');
-  return JSON.parse(result.stdout)[0].status;
-}
-
 // `status --url URL` alone does not know the grant of the login (only its options say it), so
 // the grant is checked for configured servers only.
 async function assertSignedInWithoutRefreshToken(workspace, target) {
@@ -92,12 +86,6 @@ async function assertSignedInWithoutRefreshToken(workspace, target) {
   if (!target) assert.equal(status.grant, 'client_credentials');
   assert.equal(status.has_refresh_token, false);
   assert.ok(status.expires_in > 3000);
-}
-
-// The probe's counts (it may print more fields for other tests' options).
-function probeSummary(result) {
-  const { ok, errors, distinct_credentials } = JSON.parse(result.stdout);
-  return { ok, errors, distinct_credentials };
 }
 
 describe('client_credentials from the configuration', () => {

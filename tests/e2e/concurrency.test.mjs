@@ -7,32 +7,26 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startFakeAs } from '../peers/fake_as.mjs';
-import { expectExit, makeWorkspace, tokenRequests } from './support.mjs';
+import { expectExit, startSignedIn, statusOf, stopPeerAndWorkspace, tokenRequests } from './support.mjs';
 
 const PROCESSES = 4;
 const THREADS = 50;
 const TTL_SECONDS = 2;
 
-async function statusOf(workspace) {
-  const result = await workspace.run(['--json', 'status', 'srv']);
-  expectExit(result, 0, 'status');
-  return JSON.parse(result.stdout)[0].status;
-}
-
 describe('single-flight refresh across processes sharing a store', () => {
   let peer;
   let workspace;
   before(async () => {
-    peer = await startFakeAs({ accessTokenTtl: TTL_SECONDS, rotateRefreshTokens: true, revokeGrantOnRefreshReuse: true });
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
-    expectExit(await workspace.run(['login', 'srv', '--timeout', '20']), 0, 'login');
+    const peerStarting = startFakeAs({
+      accessTokenTtl: TTL_SECONDS,
+      rotateRefreshTokens: true,
+      revokeGrantOnRefreshReuse: true,
+    });
+    ({ peer, workspace } = await startSignedIn(peerStarting, { loginArgs: ['--timeout', '20'] }));
     assert.equal(peer.tokens.access.length, 1);
     assert.equal(peer.tokens.refresh.length, 1);
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   for (const round of [1, 2]) {
     test(`round ${round}: ${PROCESSES} processes x ${THREADS} threads after expiry -> one refresh, one credential`, async () => {

@@ -11,30 +11,25 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startFakeAs } from '../peers/fake_as.mjs';
-import { expectExit, makeWorkspace, mcpauthBinary, pluginDir, tokenRequests } from './support.mjs';
+import {
+  expectExit,
+  makeWorkspace,
+  mcpauthBinary,
+  pluginDir,
+  probeSummary,
+  sanitizerEnv,
+  statusOf,
+  tokenRequests,
+  withPeerAndWorkspace,
+} from './support.mjs';
 
 // ---- helpers ----
 
 // A fresh fake AS and a workspace whose server `srv` points at it, for the length of `body`.
-async function withFakeAs(options, auth, body) {
-  const peer = await startFakeAs(options);
-  const workspace = await makeWorkspace({ url: peer.mcpUrl, auth });
-  try {
-    return await body(peer, workspace);
-  } finally {
-    await peer.close();
-    await workspace.cleanup();
-  }
-}
+const withFakeAs = (options, auth, body) => withPeerAndWorkspace(startFakeAs(options), { auth }, body);
 
 // A bounded wait: a login that goes wrong fails instead of waiting 300 s for a browser.
 const login = (workspace, extra = [], options = {}) => workspace.run(['login', 'srv', '--timeout', '20', ...extra], options);
-
-async function statusOf(workspace) {
-  const result = await workspace.run(['--json', 'status', 'srv']);
-  expectExit(result, 0, 'status');
-  return JSON.parse(result.stdout)[0].status;
-}
 
 // Every secret the peer has handed out or received: tokens, client secrets, codes, verifiers.
 function secretsOf(peer) {
@@ -107,8 +102,7 @@ async function untilRefreshDue(peer) {
 // Resolves `url` with the first http(s) line on stdout (the authorization URL) and `done` with
 // {code, stdout, stderr}. With keepStdin, `paste(line)` types a line into it.
 function startCli(workspace, args, { keepStdin = false } = {}) {
-  const env = { PATH: process.env.PATH, HOME: workspace.dir, BROWSER: '/bin/false' };
-  for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) if (process.env[name]) env[name] = process.env[name];
+  const env = { PATH: process.env.PATH, HOME: workspace.dir, BROWSER: '/bin/false', ...sanitizerEnv() };
   const child = spawn(mcpauthBinary(), ['--config', workspace.configFile, '--plugin-dir', pluginDir(), ...args], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -134,12 +128,6 @@ function startCli(workspace, args, { keepStdin = false } = {}) {
   });
   if (!keepStdin) child.stdin.end();
   return { url, done, paste: (line) => child.stdin.end(`${line}\n`) };
-}
-
-// The probe's counts (it may print more fields for other tests' options).
-function probeSummary(result) {
-  const { ok, errors, distinct_credentials } = JSON.parse(result.stdout);
-  return { ok, errors, distinct_credentials };
 }
 
 // ---- discovery ----

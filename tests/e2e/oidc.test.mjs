@@ -15,7 +15,18 @@ import { after, before, describe, test } from 'node:test';
 import { CookieJar, followRedirects } from '../peers/lib/follow_redirects.mjs';
 import { fillForm, firstForm } from '../peers/oidc/html_forms.mjs';
 import { startOidcPeer } from '../peers/oidc_peer.mjs';
-import { expectExit, makeWorkspace, mcpauthBinary, pluginDir, tokenRequests } from './support.mjs';
+import {
+  expectExit,
+  makeWorkspace,
+  mcpauthBinary,
+  pluginDir,
+  sanitizerEnv,
+  startPeerAndWorkspace,
+  startSignedIn,
+  statusOf,
+  stopPeerAndWorkspace,
+  tokenRequests,
+} from './support.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const sleepUntil = (time) => sleep(Math.max(0, time - Date.now()));
@@ -47,11 +58,11 @@ function watchProvider(peer) {
   return seen;
 }
 
-async function statusOf(workspace) {
-  const result = await workspace.run(['--json', 'status', workspace.serverName]);
-  expectExit(result, 0, 'status');
-  const [entry] = JSON.parse(result.stdout);
-  return entry.status;
+// An oidc-provider peer with watchProvider's record as peer.seen, from the first event on (so the
+// login of a suite's `before` is in it too).
+async function startWatchedPeer(options) {
+  const peer = await startOidcPeer(options);
+  return Object.assign(peer, { seen: watchProvider(peer) });
 }
 
 async function probe(workspace, threads, what) {
@@ -98,10 +109,11 @@ const asRequests = (peer) => peer.requests.filter((r) => r.headers.host === new 
 const isCallback = (url) => url.hostname === '127.0.0.1' && url.pathname === '/callback';
 const scopesOf = (text) => (text ?? '').split(' ').filter(Boolean);
 
-// Everything one full login should show on the peer: discovery through PRM and OIDC metadata,
-// a native public client registered with explicit metadata, PKCE S256 tied to the code exchange,
-// resource in both requests, a JWT for the MCP server. Returns what later steps compare with.
-async function checkFirstLogin(peer, seen, browserLogFile) {
+// Everything one full login should show on the peer (from startWatchedPeer): discovery through PRM
+// and OIDC metadata, a native public client registered with explicit metadata, PKCE S256 tied to
+// the code exchange, resource in both requests, a JWT for the MCP server. Returns what later steps
+// compare with.
+async function checkFirstLogin(peer, browserLogFile) {
   const prefix = new URL(peer.issuer).pathname.replace(/\/$/, '');
   const registrations = peer.requests.filter((r) => r.method === 'POST' && r.path === `${prefix}/reg`);
   assert.equal(registrations.length, 1, 'one dynamic client registration');
@@ -149,7 +161,7 @@ async function checkFirstLogin(peer, seen, browserLogFile) {
   assert.equal(callbacks[0].url.searchParams.get('iss'), peer.issuer);
   assert.equal(callbacks[0].status, 200, 'the callback page says signed in');
 
-  const issued = seen.ofType('authorization_code');
+  const issued = peer.seen.ofType('authorization_code');
   assert.equal(issued.length, 1);
   const { header, payload } = decodeJwt(issued[0].accessToken);
   assert.equal(header.typ, 'at+jwt');
@@ -165,19 +177,13 @@ async function checkFirstLogin(peer, seen, browserLogFile) {
 
 describe('oidc-provider peer: first login', () => {
   let peer;
-  let seen;
   let workspace;
   let logFile;
   before(async () => {
-    peer = await startOidcPeer();
-    seen = watchProvider(peer);
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
+    ({ peer, workspace } = await startPeerAndWorkspace(startWatchedPeer()));
     logFile = path.join(workspace.dir, 'browser.log');
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   test('login discovers, registers a native client, uses PKCE S256 and resource, and gets a JWT for the MCP server', async () => {
     expectExit(await workspace.run(['login', 'srv'], { env: { BROWSER_STANDIN_LOG: logFile } }), 0, 'login');
@@ -193,7 +199,7 @@ describe('oidc-provider peer: first login', () => {
       '/.well-known/openid-configuration 200',
     ]);
 
-    await checkFirstLogin(peer, seen, logFile);
+    await checkFirstLogin(peer, logFile);
 
     const status = await statusOf(workspace);
     assert.equal(status.authenticated, true);
@@ -213,22 +219,15 @@ describe('oidc-provider peer: first login', () => {
 describe('oidc-provider peer: refresh with rotating refresh tokens', () => {
   const TTL = 8; // seconds; refreshed past half the lifetime (the margin is at most half of it)
   let peer;
-  let seen;
   let workspace;
   before(async () => {
-    peer = await startOidcPeer({ accessTokenTtl: TTL, rotateRefreshToken: true });
-    seen = watchProvider(peer);
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
-    expectExit(await workspace.run(['login', 'srv']), 0, 'login');
+    ({ peer, workspace } = await startSignedIn(startWatchedPeer({ accessTokenTtl: TTL, rotateRefreshToken: true })));
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   test('refreshed once per expiry across threads and processes, always with the newest refresh token', async () => {
     const [exchange] = tokenRequests(peer, 'authorization_code');
-    const [login] = seen.ofType('authorization_code');
+    const [login] = peer.seen.ofType('authorization_code');
     assert.equal(login.expiresIn, TTL);
 
     expectProbeOk(await probe(workspace, 4, 'credentials while the token is fresh'), 4);
@@ -243,7 +242,7 @@ describe('oidc-provider peer: refresh with rotating refresh tokens', () => {
     assert.ok(refreshes[0].form.refresh_token === login.refreshToken, 'the refresh used the refresh token of the login');
     assert.equal(refreshes[0].form.resource, peer.mcpUrl);
     assert.equal(refreshes[0].form.client_id, exchange.form.client_id);
-    const [first] = seen.ofType('refresh_token');
+    const [first] = peer.seen.ofType('refresh_token');
     assert.equal(typeof first.refreshToken, 'string');
     assert.ok(first.refreshToken !== login.refreshToken, 'the provider rotated the refresh token');
     assert.deepEqual([decodeJwt(first.accessToken).payload.aud].flat(), [peer.mcpUrl]);
@@ -261,8 +260,8 @@ describe('oidc-provider peer: refresh with rotating refresh tokens', () => {
     assert.equal(refreshes.length, 2, 'one refresh for 2 processes');
     assert.equal(refreshes[1].status, 200);
     assert.ok(refreshes[1].form.refresh_token === first.refreshToken, 'the second refresh used the rotated refresh token');
-    assert.deepEqual(seen.revoked, [], 'the grant was never revoked (no refresh token replayed)');
-    assert.deepEqual(seen.refused, [], 'the provider refused nothing');
+    assert.deepEqual(peer.seen.revoked, [], 'the grant was never revoked (no refresh token replayed)');
+    assert.deepEqual(peer.seen.refused, [], 'the provider refused nothing');
 
     const status = await statusOf(workspace);
     assert.equal(status.authenticated, true);
@@ -273,17 +272,11 @@ describe('oidc-provider peer: refresh with rotating refresh tokens', () => {
 
 describe('oidc-provider peer: the user denies consent', () => {
   let peer;
-  let seen;
   let workspace;
   before(async () => {
-    peer = await startOidcPeer();
-    seen = watchProvider(peer);
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
+    ({ peer, workspace } = await startPeerAndWorkspace(startWatchedPeer()));
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   test('login fails with access_denied and stores no tokens', async () => {
     const logFile = path.join(workspace.dir, 'browser.log');
@@ -297,7 +290,7 @@ describe('oidc-provider peer: the user denies consent', () => {
     assert.equal(callback.status, 400, 'the callback page reports the failure');
 
     assert.equal(tokenRequests(peer, 'authorization_code').length, 0, 'no code exchange');
-    assert.equal(seen.issued.length, 0);
+    assert.equal(peer.seen.issued.length, 0);
     assert.equal((await statusOf(workspace)).authenticated, false);
     const listing = await workspace.run(['storage', 'list', '--server', 'srv']);
     expectExit(listing, 0, 'storage list');
@@ -310,17 +303,11 @@ describe('oidc-provider peer: the user denies consent', () => {
 
 describe('oidc-provider peer: issuer with a path (/tenant1)', () => {
   let peer;
-  let seen;
   let workspace;
   before(async () => {
-    peer = await startOidcPeer({ issuerPath: '/tenant1' });
-    seen = watchProvider(peer);
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
+    ({ peer, workspace } = await startPeerAndWorkspace(startWatchedPeer({ issuerPath: '/tenant1' })));
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   test('metadata is found at the OIDC path-appended location and the login works', async () => {
     assert.match(peer.issuer, /\/tenant1$/);
@@ -333,7 +320,7 @@ describe('oidc-provider peer: issuer with a path (/tenant1)', () => {
       '/.well-known/openid-configuration/tenant1 404',
       '/tenant1/.well-known/openid-configuration 200',
     ]);
-    await checkFirstLogin(peer, seen, logFile);
+    await checkFirstLogin(peer, logFile);
 
     const status = await statusOf(workspace);
     assert.equal(status.authenticated, true);
@@ -345,21 +332,14 @@ describe('oidc-provider peer: issuer with a path (/tenant1)', () => {
 describe('oidc-provider peer: logout', () => {
   const TTL = 6;
   let peer;
-  let seen;
   let workspace;
   before(async () => {
-    peer = await startOidcPeer({ accessTokenTtl: TTL });
-    seen = watchProvider(peer);
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
-    expectExit(await workspace.run(['login', 'srv']), 0, 'login');
+    ({ peer, workspace } = await startSignedIn(startWatchedPeer({ accessTokenTtl: TTL })));
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   test('logout revokes the refresh token at the provider, and the revoked grant cannot be refreshed', async () => {
-    const [login] = seen.ofType('authorization_code');
+    const [login] = peer.seen.ofType('authorization_code');
     const [exchange] = tokenRequests(peer, 'authorization_code');
     // A copy of the signed-in store, to try the revoked refresh token with after the logout.
     const saved = path.join(workspace.dir, 'saved');
@@ -373,7 +353,7 @@ describe('oidc-provider peer: logout', () => {
     assert.ok(ofRefresh[0].form.token === login.refreshToken, 'the revoked token is the one the login got');
     assert.equal(ofRefresh[0].form.client_id, exchange.form.client_id);
     assert.equal(ofRefresh[0].status, 200);
-    assert.deepEqual(seen.revoked.map((r) => r.route), ['revocation'], 'the provider revoked the grant');
+    assert.deepEqual(peer.seen.revoked.map((r) => r.route), ['revocation'], 'the provider revoked the grant');
     assert.equal((await statusOf(workspace)).authenticated, false);
 
     const signedOut = await probe(workspace, 1, 'credentials after logout');
@@ -460,12 +440,6 @@ async function browseToCallback(startUrl) {
     page = await followRedirects(new URL(response.headers.get('location'), action), { cookies, stopAt: isCallback });
   }
   return new URL(page.url);
-}
-
-function sanitizerEnv() {
-  const env = {};
-  for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) if (process.env[name]) env[name] = process.env[name];
-  return env;
 }
 
 describe('oidc-provider peer: RFC 9207 iss on the callback', () => {

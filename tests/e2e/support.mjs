@@ -49,6 +49,62 @@ export async function makeWorkspace({ url, auth = {}, serverName = 'srv' }) {
   };
 }
 
+// A started peer (peerStarting: the promise startFakeAs, startOidcPeer or startTsSdkPeer returns)
+// and a workspace whose server `srv` is the peer's MCP server (auth: the oauth21 plugin's config).
+// On failure the peer is closed again: a peer left listening would keep node from exiting.
+export async function startPeerAndWorkspace(peerStarting, { auth } = {}) {
+  const peer = await peerStarting;
+  try {
+    return { peer, workspace: await makeWorkspace({ url: peer.mcpUrl, auth }) };
+  } catch (error) {
+    await peer.close();
+    throw error;
+  }
+}
+
+// startPeerAndWorkspace, then a `mcpauth login srv ...loginArgs` that must succeed. If the login
+// fails, both are stopped before the error goes on: a suite's `after` then has nothing to do.
+export async function startSignedIn(peerStarting, { auth, loginArgs = [] } = {}) {
+  const started = await startPeerAndWorkspace(peerStarting, { auth });
+  try {
+    const { workspace } = started;
+    expectExit(await workspace.run(['login', workspace.serverName, ...loginArgs]), 0, 'login');
+    return started;
+  } catch (error) {
+    await stopPeerAndWorkspace(started);
+    throw error;
+  }
+}
+
+// The teardown of the two above. Either may be missing: a suite's `before` that failed sets neither.
+export async function stopPeerAndWorkspace({ peer, workspace }) {
+  await peer?.close();
+  await workspace?.cleanup();
+}
+
+// body(peer, workspace) on a startPeerAndWorkspace pair, stopped again however body ends.
+export async function withPeerAndWorkspace(peerStarting, options, body) {
+  const started = await startPeerAndWorkspace(peerStarting, options);
+  try {
+    return await body(started.peer, started.workspace);
+  } finally {
+    await stopPeerAndWorkspace(started);
+  }
+}
+
+// `mcpauth --json status <target>` (default: the workspace's server): the first entry's status.
+export async function statusOf(workspace, target = [workspace.serverName]) {
+  const result = await workspace.run(['--json', 'status', ...target]);
+  expectExit(result, 0, 'status');
+  return JSON.parse(result.stdout)[0].status;
+}
+
+// The credentials probe's counts (it may print more fields for other options).
+export function probeSummary(result) {
+  const { ok, errors, distinct_credentials } = JSON.parse(result.stdout);
+  return { ok, errors, distinct_credentials };
+}
+
 // Runs a program; resolves {code, stdout, stderr}. env is added to a minimal environment.
 export function runProgram(program, args, { home, env = {}, stdin = '', timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -73,7 +129,7 @@ export function runProgram(program, args, { home, env = {}, stdin = '', timeoutM
 export const runMcpauth = (args, options) => runProgram(mcpauthBinary(), args, options);
 
 // ctest passes the sanitizer settings of the ASan build; keep them for the children.
-function sanitizerEnv() {
+export function sanitizerEnv() {
   const env = {};
   for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) if (process.env[name]) env[name] = process.env[name];
   return env;

@@ -5,28 +5,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { startTsSdkPeer } from '../peers/ts_sdk_peer.mjs';
-import { expectExit, makeWorkspace, tokenRequests } from './support.mjs';
-
-async function statusOf(workspace) {
-  const result = await workspace.run(['--json', 'status', workspace.serverName]);
-  expectExit(result, 0, 'status');
-  const [entry] = JSON.parse(result.stdout);
-  return entry.status;
-}
-
+import {
+  expectExit,
+  startPeerAndWorkspace,
+  startSignedIn,
+  statusOf,
+  stopPeerAndWorkspace,
+  tokenRequests,
+  withPeerAndWorkspace,
+} from './support.mjs';
 
 for (const separateAs of [false, true]) {
   describe(`TS SDK peer, ${separateAs ? 'authorization server on its own origin' : 'one origin'}`, () => {
     let peer;
     let workspace;
     before(async () => {
-      peer = await startTsSdkPeer({ separateAs, strictResource: true });
-      workspace = await makeWorkspace({ url: peer.mcpUrl });
+      ({ peer, workspace } = await startPeerAndWorkspace(startTsSdkPeer({ separateAs, strictResource: true })));
     });
-    after(async () => {
-      await peer?.close();
-      await workspace?.cleanup();
-    });
+    after(() => stopPeerAndWorkspace({ peer, workspace }));
 
     test('first login discovers, registers a native public client, and uses PKCE S256 with resource', async () => {
       expectExit(await workspace.run(['login', 'srv']), 0, 'login');
@@ -79,14 +75,9 @@ describe('TS SDK peer: refresh', () => {
   let peer;
   let workspace;
   before(async () => {
-    peer = await startTsSdkPeer({ tokenTtlSeconds: 2, rotateRefreshTokens: true });
-    workspace = await makeWorkspace({ url: peer.mcpUrl });
-    expectExit(await workspace.run(['login', 'srv']), 0, 'login');
+    ({ peer, workspace } = await startSignedIn(startTsSdkPeer({ tokenTtlSeconds: 2, rotateRefreshTokens: true })));
   });
-  after(async () => {
-    await peer?.close();
-    await workspace?.cleanup();
-  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
 
   test('an expiring token is refreshed once, the rotated refresh token is stored, the grant survives', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));  // past half the 2 s lifetime
@@ -100,17 +91,12 @@ describe('TS SDK peer: refresh', () => {
   });
 
   test('a refused login reports the authorization server\'s error and stores nothing', async () => {
-    const denying = await startTsSdkPeer({ denyAuthorization: true });
-    const other = await makeWorkspace({ url: denying.mcpUrl });
-    try {
+    await withPeerAndWorkspace(startTsSdkPeer({ denyAuthorization: true }), {}, async (denying, other) => {
       const result = await other.run(['login', 'srv']);
       expectExit(result, 1, 'refused login');
       assert.match(result.stderr, /access_denied/);
       assert.equal(tokenRequests(denying, 'authorization_code').length, 0);
       assert.equal((await statusOf(other)).authenticated, false);
-    } finally {
-      await denying.close();
-      await other.cleanup();
-    }
+    });
   });
 });

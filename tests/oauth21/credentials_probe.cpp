@@ -79,12 +79,6 @@ ProbeOptions parse(int argc, char** argv) {
   return options;
 }
 
-const config::ServerConfig& find_server(const config::Config& loaded, const std::string& name) {
-  for (const auto& server : loaded.servers)
-    if (server.name == name) return server;
-  throw std::runtime_error("no server named '" + name + "' in the configuration");
-}
-
 std::optional<std::string> authorization_of(const core::HeaderList& headers) {
   for (const auto& [name, value] : headers)
     if (strcasecmp(name.c_str(), "Authorization") == 0) return value;
@@ -144,7 +138,9 @@ int main(int argc, char** argv) {
     const config::Config loaded = config::load_config(load);
     core::PluginRegistry registry;
     registry.scan(options.plugin_dirs);
-    core::ServerBinding binding(registry, find_server(loaded, options.server));
+    const config::ServerConfig* server = config::server_named(loaded, options.server);
+    if (server == nullptr) throw std::runtime_error("no server named '" + options.server + "' in the configuration");
+    core::ServerBinding binding(registry, *server);
 
     Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
     if (!options.challenges.empty()) out.set("challenge_actions", challenge_actions(binding.auth(), options));

@@ -15,8 +15,7 @@ config::Config load_configuration(const GlobalOptions& options) {
 }
 
 const config::ServerConfig& find_server(const config::Config& loaded, const std::string& name) {
-  for (const auto& server : loaded.servers)
-    if (server.name == name) return server;
+  if (const config::ServerConfig* server = config::server_named(loaded, name)) return *server;
   throw std::runtime_error("no server named '" + name + "' in the configuration (see 'mcpauth config check')");
 }
 

@@ -1,4 +1,4 @@
-// Public API of the configuration loader: the data model and the two entry points.
+// Public API of the configuration loader: the data model, the two entry points, and a lookup.
 // See config/README.md for the file format.
 #pragma once
 
@@ -105,5 +105,8 @@ Config load_config(const LoadOptions& options);
 // Parses and validates a single document given as text. Throws ConfigError.
 Config parse_config_text(std::string_view text, std::string_view file_name_for_messages, Format format,
                          const LoadOptions& options);
+
+// The server of that name, or nullptr: what a missing server means is the caller's to say.
+const ServerConfig* server_named(const Config& config, std::string_view name);
 
 }  // namespace mcpauth::config
