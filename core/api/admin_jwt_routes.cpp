@@ -14,13 +14,25 @@
 namespace mcpauth::api {
 namespace {
 
-// The checks every admin route on one server starts with; the server returned is bound.
-const ServerEntry& admin_server(ApiContext& api, Exchange& exchange) {
+// A bound server that takes a server-level token, and its plugin's status for user "".
+struct AdminTarget {
+  const ServerEntry& server;
+  Poco::JSON::Object::Ptr status;
+};
+
+// The checks every admin route on one server starts with. Servers whose users sign in
+// themselves (oauth, none) have no server-level JWT: their default user's tokens, if any, belong
+// to `mcpauth login`, not to these routes.
+AdminTarget admin_target(ApiContext& api, Exchange& exchange) {
   require_user(api, exchange);
   require_admin(api, exchange);
   const ServerEntry& server = require_server(api, exchange);
-  require_binding(server);
-  return server;
+  Poco::JSON::Object::Ptr status = parse_status(require_binding(server).auth().status(""));
+  const std::string auth_type = atlas_auth_type(server.config, *status);
+  if (!takes_server_token(auth_type))
+    throw HttpError(
+        400, "MCP server '" + server.config.name + "' does not take a server-level JWT (auth type " + auth_type + ")");
+  return {server, status};
 }
 
 Poco::JSON::Object success(const std::string& message, const std::string& server) {
@@ -33,14 +45,20 @@ Poco::JSON::Object success(const std::string& message, const std::string& server
 
 }  // namespace
 
+// Atlas's answer ({"servers": those with a JWT, "count"}), plus "accepting": every available
+// server that takes a server-level JWT, whatever the admin's own groups, for the admin page.
 void handle_admin_jwt_list(ApiContext& api, Exchange& exchange) {
   require_user(api, exchange);
   require_admin(api, exchange);
   Poco::JSON::Array::Ptr servers = new Poco::JSON::Array;
+  Poco::JSON::Array::Ptr accepting = new Poco::JSON::Array;
   for (const ServerEntry& server : api.bindings.all()) {
     if (!server.binding) continue;
     try {
-      if (has_server_token(*parse_status(server.binding->auth().status("")))) servers->add(server.config.name);
+      Poco::JSON::Object::Ptr status = parse_status(server.binding->auth().status(""));
+      if (!takes_server_token(atlas_auth_type(server.config, *status))) continue;
+      accepting->add(server.config.name);
+      if (has_server_token(*status)) servers->add(server.config.name);
     } catch (const core::PluginError& e) {  // one server's problem: the others are still listed
       core::log(core::LogLevel::warn, "serve", e.what());
     }
@@ -48,11 +66,12 @@ void handle_admin_jwt_list(ApiContext& api, Exchange& exchange) {
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("servers", servers);
   body.set("count", servers->size());
+  body.set("accepting", accepting);
   exchange.send_json(200, body);
 }
 
 void handle_admin_jwt_upload(ApiContext& api, Exchange& exchange) {
-  const ServerEntry& server = admin_server(api, exchange);
+  const ServerEntry& server = admin_target(api, exchange).server;
   Poco::JSON::Object::Ptr body = exchange.read_json_object();
   refuse_unknown_fields(*body, {"jwt_token"});
   store_uploaded_token(server, "", token_field(*body, "jwt_token"), "{}");
@@ -61,8 +80,7 @@ void handle_admin_jwt_upload(ApiContext& api, Exchange& exchange) {
 
 // The plugin's status fields after server_name and has_jwt; never the token (status has none).
 void handle_admin_jwt_get(ApiContext& api, Exchange& exchange) {
-  const ServerEntry& server = admin_server(api, exchange);
-  Poco::JSON::Object::Ptr status = parse_status(server.binding->auth().status(""));
+  const auto [server, status] = admin_target(api, exchange);
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("server_name", server.config.name);
   body.set("has_jwt", has_server_token(*status));
@@ -72,9 +90,9 @@ void handle_admin_jwt_get(ApiContext& api, Exchange& exchange) {
 }
 
 void handle_admin_jwt_delete(ApiContext& api, Exchange& exchange) {
-  const ServerEntry& server = admin_server(api, exchange);
+  const auto [server, status] = admin_target(api, exchange);
   const std::string not_found = "No JWT found for server '" + server.config.name + "'";
-  if (!has_server_token(*parse_status(server.binding->auth().status("")))) throw HttpError(404, not_found);
+  if (!has_server_token(*status)) throw HttpError(404, not_found);
   remove_stored_token(server, "", not_found);
   exchange.send_json(200, success("JWT deleted for server '" + server.config.name + "'", server.config.name));
 }

@@ -72,7 +72,7 @@ Poco::Net::HTTPServerParams::Ptr server_params(const config::ServeLimits& limits
   params->setTimeout(Poco::Timespan(limits.timeout_s, 0));  // each read and write of a connection
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(std::min(limits.timeout_s, kKeepAliveIdleSeconds), 0));
-  params->setMaxKeepAliveRequests(100);
+  params->setMaxKeepAliveRequests(1000);
   return params;
 }
 

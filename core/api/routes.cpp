@@ -59,6 +59,8 @@ bool fits(std::string_view pattern, const std::vector<std::string_view>& path, s
 }  // namespace
 
 RouteMatch match_route(std::string_view method, std::string_view path) {
+  // HEAD is GET without the body (Poco's response leaves the body out for HEAD requests).
+  if (method == "HEAD") method = "GET";
   RouteMatch match;
   if (!path.starts_with('/')) return match;
   const std::vector<std::string_view> parts = segments(path);

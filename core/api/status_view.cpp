@@ -60,6 +60,10 @@ std::string atlas_auth_type(const config::ServerConfig& server, const Object& st
   return server.auth.plugin;
 }
 
+bool takes_server_token(const std::string& auth_type) {
+  return auth_type == "jwt" || auth_type == "bearer" || auth_type == "api_key";
+}
+
 bool has_server_token(const Object& status) { return string_field(status, "source") == "server"; }
 
 Var token_source(const Object& status) {

@@ -17,6 +17,9 @@ Poco::JSON::Object::Ptr parse_status(const std::string& json);
 // else the plugin config's "auth_type", else the plugin id.
 std::string atlas_auth_type(const config::ServerConfig& server, const Poco::JSON::Object& status);
 
+// Auth types whose servers take a token uploaded by an admin for every user: jwt, bearer, api_key.
+bool takes_server_token(const std::string& auth_type);
+
 // A token uploaded for the server as a whole (manual_jwt's "source": "server").
 bool has_server_token(const Poco::JSON::Object& status);
 // Whose token the user's requests carry: the status' "source" ("user", "server", "config"), or,

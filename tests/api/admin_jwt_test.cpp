@@ -37,7 +37,8 @@ TEST_CASE("an admin uploads, reads, lists and deletes a server's JWT") {
   CHECK(status->getValue<std::string>("subject") == "service-account");
   CHECK_THAT(read.body, !Catch::Contains(jwt) && !Catch::Contains(jwt.substr(0, jwt.find('.'))));
 
-  CHECK(api.get("/admin/mcp/jwt/list", kAdmin).body == R"({"servers":["jwt-server"],"count":1})");
+  CHECK(api.get("/admin/mcp/jwt/list", kAdmin).body ==
+        R"({"servers":["jwt-server"],"count":1,"accepting":["jwt-server","shared","team"]})");
 
   // It takes effect at once: every user of the server now has a token.
   auto entries = api.get("/api/mcp/auth/status", "alice@example.com").json()->getArray("servers");
@@ -57,7 +58,8 @@ TEST_CASE("an admin uploads, reads, lists and deletes a server's JWT") {
   HttpReply again = api.del("/admin/mcp/jwt-server/jwt", kAdmin);
   CHECK(again.status == 404);
   CHECK(again.detail() == "No JWT found for server 'jwt-server'");
-  CHECK(api.get("/admin/mcp/jwt/list", kAdmin).body == R"({"servers":[],"count":0})");
+  CHECK(api.get("/admin/mcp/jwt/list", kAdmin).body ==
+        R"({"servers":[],"count":0,"accepting":["jwt-server","shared","team"]})");
 }
 
 TEST_CASE("a user's own token is not the server's JWT") {
@@ -83,6 +85,18 @@ TEST_CASE("the admin routes are for admins only") {
   CHECK(anonymous.detail() == "Not authenticated: missing user identity");
   // A non-admin's upload changed nothing.
   CHECK_FALSE(api.get("/admin/mcp/jwt-server/jwt", kAdmin).json()->getValue<bool>("has_jwt"));
+}
+
+TEST_CASE("servers whose users sign in themselves have no server-level JWT to read or delete") {
+  ApiHarness api(standard_config());
+  for (const std::string server : {"oauth", "web", "open"}) {
+    INFO(server);
+    for (const HttpReply& reply :
+         {api.get("/admin/mcp/" + server + "/jwt", kAdmin), api.del("/admin/mcp/" + server + "/jwt", kAdmin)}) {
+      CHECK(reply.status == 400);
+      CHECK_THAT(reply.detail(), Catch::StartsWith("MCP server '" + server + "' does not take a server-level JWT"));
+    }
+  }
 }
 
 TEST_CASE("the admin group comes from the settings") {
@@ -116,9 +130,11 @@ TEST_CASE("uploads that are refused, and why") {
       {"jwt-server", "application/json", jwt_body(make_jwt(now_s() - 60)), 400, "expired"},
       {"jwt-server", "application/json", jwt_body("not-a-jwt"), 400, "plugin manual_jwt (server jwt-server)"},
       {"open", "application/json", jwt_body(good), 400,
-       "server 'open' does not take uploaded tokens (auth plugin none)"},
+       "MCP server 'open' does not take a server-level JWT (auth type none)"},
       {"web", "application/json", jwt_body(good), 400,
-       "server 'web' does not take uploaded tokens (auth plugin web_flow_test)"},
+       "MCP server 'web' does not take a server-level JWT (auth type oauth)"},
+      {"oauth", "application/json", jwt_body(good), 400,
+       "MCP server 'oauth' does not take a server-level JWT (auth type oauth)"},
       {"jwt-server", "application/json", jwt_body(std::string(70'000, 'a')), 413,
        "Request body too large (limit 65536 bytes)"},
   };
@@ -130,7 +146,8 @@ TEST_CASE("uploads that are refused, and why") {
     CHECK_THAT(reply.detail(), Catch::Contains(c.detail));
     CHECK_THAT(reply.body, !Catch::Contains(good));
   }
-  CHECK(api.get("/admin/mcp/jwt/list", kAdmin).body == R"({"servers":[],"count":0})");
+  CHECK(api.get("/admin/mcp/jwt/list", kAdmin).body ==
+        R"({"servers":[],"count":0,"accepting":["jwt-server","shared","team"]})");
 }
 
 TEST_CASE("the JWT store of a server survives a restart when its storage is persistent") {

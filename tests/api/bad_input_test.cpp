@@ -114,7 +114,8 @@ TEST_CASE("bad input gets a 4xx JSON answer and changes nothing") {
     CHECK(reply.header("Content-Type") == "application/json");
   }
   CHECK(api.get("/healthz").status == 200);
-  CHECK(api.get("/admin/mcp/jwt/list", "root@example.com").body == R"({"servers":[],"count":0})");
+  CHECK(api.get("/admin/mcp/jwt/list", "root@example.com").body ==
+        R"({"servers":[],"count":0,"accepting":["jwt-server","shared","team"]})");
   auto servers = api.get("/api/mcp/auth/status", "alice@example.com").json()->getArray("servers");
   for (size_t i = 0; i < servers->size(); ++i) {
     INFO(servers->getObject(i)->getValue<std::string>("server_name"));

@@ -68,21 +68,29 @@ TEST_CASE("health, metrics and unknown routes") {
   CHECK(wrong_method.body == R"({"detail":"Method Not Allowed"})");
   CHECK(wrong_method.header("Allow") == "POST, GET, DELETE");
   CHECK(api.get("/assets/no-such-file.js").status == 404);
+  // HEAD is answered as GET is, without the body.
+  HttpReply head = raw_request(api.port(), "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(std::stoul(head.header("Content-Length")) > 100);
 
   api.get("/api/mcp/auth/status", "alice@example.com");
   api.get("/api/mcp/auth/status");
   HttpReply metrics = api.get("/metrics");
   CHECK(metrics.status == 200);
   CHECK_THAT(metrics.header("Content-Type"), Catch::StartsWith("text/plain; version=0.0.4"));
-  for (const char* series : {R"(mcpauth_http_requests_total{route="/healthz",status="200"} 1)",
-                             R"(mcpauth_http_requests_total{route="unmatched",status="404"} 1)",
-                             R"(mcpauth_http_requests_total{route="/assets/*",status="404"} 1)",
-                             R"(mcpauth_http_requests_total{route="unmatched",status="405"} 1)",
-                             R"(mcpauth_http_requests_total{route="/api/mcp/auth/status",status="200"} 1)",
-                             R"(mcpauth_http_requests_total{route="/api/mcp/auth/status",status="401"} 1)",
-                             "# TYPE mcpauth_oauth_authorizations_started_total counter",
-                             "# TYPE mcpauth_oauth_authorizations_completed_total counter",
-                             "# TYPE mcpauth_oauth_authorizations_failed_total counter"})
+  for (const char* series :
+       {R"(mcpauth_http_requests_total{route="/healthz",status="200"} 1)",
+        R"(mcpauth_http_requests_total{route="unmatched",status="404"} 1)",
+        R"(mcpauth_http_requests_total{route="/assets/*",status="404"} 1)",
+        R"(mcpauth_http_requests_total{route="unmatched",status="405"} 1)",
+        R"(mcpauth_http_requests_total{route="/api/mcp/auth/status",status="200"} 1)",
+        R"(mcpauth_http_requests_total{route="/api/mcp/auth/status",status="401"} 1)",
+        "# TYPE mcpauth_oauth_authorizations_started_total counter",
+        "# TYPE mcpauth_oauth_authorizations_completed_total counter",
+        "# TYPE mcpauth_oauth_authorizations_failed_total counter", "# TYPE mcpauth_plugin_events_total counter",
+        // Counted by the test plugin of server "web" on each status read.
+        R"(mcpauth_plugin_events_total{server="web",event="status_read"} )"})
     CHECK_THAT(metrics.body, Catch::Contains(series));
 }
 

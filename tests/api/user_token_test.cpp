@@ -45,9 +45,9 @@ TEST_CASE("the status lists the servers a user may use, in Atlas's shape") {
 
   for (const auto& [name, entry] : alice) {
     INFO(name);
-    for (const char* field : {"server_name", "auth_type", "auth_required", "authenticated", "token_type", "is_expired",
-                              "expires_at", "time_until_expiry", "has_refresh_token", "scopes", "oauth_start_url",
-                              "token_source"})
+    for (const char* field :
+         {"server_name", "auth_type", "auth_required", "authenticated", "token_type", "is_expired", "expires_at",
+          "time_until_expiry", "has_refresh_token", "scopes", "oauth_start_url", "token_source"})
       CHECK(entry->has(field));
   }
   CHECK(alice["jwt-server"]->getValue<std::string>("auth_type") == "jwt");
@@ -172,6 +172,30 @@ TEST_CASE("per-user token routes refuse what they must") {
     CHECK_THAT(reply.detail(), Catch::Contains(c.detail));
   }
   CHECK_FALSE(status_entries(api, "alice@example.com")["team"]->getValue<bool>("authenticated"));
+}
+
+TEST_CASE("a user of an OAuth server may give their own access token") {
+  ApiHarness api(standard_config());
+  const int64_t expires_at = now_s() + 600;
+  HttpReply stored = api.post_json("/api/mcp/auth/oauth/token", "bob@example.com",
+                                   R"({"token": "bobs-oauth-access-token-1", "expires_at": )" +
+                                       std::to_string(expires_at) + R"(, "scopes": ["read"]})");
+  REQUIRE(stored.status == 200);
+  CHECK_THAT(stored.body, !Catch::Contains("bobs-oauth-access-token-1"));
+  Poco::JSON::Object::Ptr entry = status_entries(api, "bob@example.com")["oauth"];
+  CHECK(entry->getValue<bool>("authenticated"));
+  CHECK(entry->getValue<std::string>("token_source") == "user");
+  CHECK(entry->getValue<int64_t>("expires_at") == expires_at);
+  CHECK(entry->getValue<std::string>("scopes") == "read");
+  CHECK_FALSE(entry->getValue<bool>("has_refresh_token"));
+  CHECK_FALSE(status_entries(api, "alice@example.com")["oauth"]->getValue<bool>("authenticated"));
+
+  HttpReply bad = api.post_json("/api/mcp/auth/oauth/token", "bob@example.com", R"({"token": "has spaces in it"})");
+  CHECK(bad.status == 400);
+  CHECK_THAT(bad.body, !Catch::Contains("has spaces"));
+
+  CHECK(api.del("/api/mcp/auth/oauth/token", "bob@example.com").status == 200);
+  CHECK(api.del("/api/mcp/auth/oauth/token", "bob@example.com").status == 404);
 }
 
 TEST_CASE("scopes may be given as a list; the answer shows them as Atlas does") {

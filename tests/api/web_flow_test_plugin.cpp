@@ -62,6 +62,7 @@ class WebFlowTestAuth : public mcpauth::sdk::AuthPlugin {
   void logout(const std::string& user) override { host_.storage_delete(key(user)); }
 
   std::string status(const std::string& user) override {
+    host_.count_event("status_read");  // shows that plugins' events reach GET /metrics
     if (!host_.storage_get(key(user))) return R"({"auth_type":"oauth","authenticated":false})";
     return R"({"auth_type":"oauth","authenticated":true,"token_type":"Bearer","expires_at":4102444800,)"
            R"("expires_in":3600,"is_expired":false,"scopes":["read","write"],"has_refresh_token":true})";

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startOidcPeer } from '../peers/oidc_peer.mjs';
-import { mcpauthBinary, peersDir, pluginDir } from './support.mjs';
+import { mcpauthBinary, peersDir, pluginDir, sanitizerEnv } from './support.mjs';
 
 // playwright-core is one of the peers' npm packages (tests/peers/package.json).
 const { chromium } = createRequire(path.join(peersDir, 'package.json'))('playwright-core');
@@ -32,6 +32,7 @@ const ADMIN = 'alice@example.com';
 const NOT_ADMIN = 'bob@example.com';
 const JWT_SERVER = 'manual';
 const OAUTH_SERVER = 'oidc';
+const RESTRICTED_SERVER = 'ops-tools'; // in a group neither user is in
 const STEP_TIMEOUT_MS = 15_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,6 +71,7 @@ async function startServe(oidcPeer) {
     },
     [JWT_SERVER]: { url: 'https://tools.example.com/mcp', auth_type: 'jwt', description: 'Tools behind a service JWT' },
     [OAUTH_SERVER]: { url: oidcPeer.mcpUrl, auth: { plugin: 'oauth21', config: {} } },
+    [RESTRICTED_SERVER]: { url: 'https://ops.example.com/mcp', auth_type: 'bearer', groups: ['ops'] },
   };
   await writeFile(configFile, JSON.stringify(config, null, 2));
 
@@ -113,13 +115,6 @@ async function startServe(oidcPeer) {
       assert.equal(outcome, 0, `mcpauth serve stops cleanly on SIGTERM:\n${output}`);
     },
   };
-}
-
-// ctest passes the sanitizer settings of the ASan build; keep them for the child.
-function sanitizerEnv() {
-  const env = {};
-  for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) if (process.env[name]) env[name] = process.env[name];
-  return env;
 }
 
 // What went wrong on mcpauth's pages, as lines: uncaught exceptions, console errors, CSP
@@ -310,6 +305,37 @@ describe('the web page of mcpauth serve', () => {
       assert.deepEqual(problems, ['HTTP 403 /admin/mcp/jwt/list']);
     } finally {
       await close();
+    }
+  });
+
+  test('a server-level JWT signs a user in, and is not theirs to remove', async () => {
+    const upload = await serve.api('POST', `/admin/mcp/${JWT_SERVER}/jwt`, ADMIN, { jwt_token: makeJwt() });
+    assert.equal(upload.status, 200);
+    const { page, problems, close } = await openPage(NOT_ADMIN);
+    try {
+      const card = userCard(page, JWT_SERVER);
+      await waitForState(card, 'Signed in');
+      assert.equal(await card.getByRole('button', { name: 'Remove my token' }).count(), 0);
+      assert.deepEqual(problems, ['HTTP 403 /admin/mcp/jwt/list']);
+    } finally {
+      await close();
+      await serve.api('DELETE', `/admin/mcp/${JWT_SERVER}/jwt`, ADMIN);
+    }
+  });
+
+  test('an admin manages the JWT of a server outside their own groups', async () => {
+    const { page, problems, close } = await openPage(ADMIN, '/admin');
+    try {
+      const card = adminCard(page, RESTRICTED_SERVER);
+      await waitForState(card, 'No JWT stored');
+      assert.equal(await userCard(page, RESTRICTED_SERVER).count(), 0, "not among the admin's own servers");
+      await card.getByLabel(`JWT for ${RESTRICTED_SERVER}`).fill(makeJwt());
+      await card.getByRole('button', { name: 'Upload JWT' }).click();
+      await waitForState(card, 'JWT stored');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+      await serve.api('DELETE', `/admin/mcp/${RESTRICTED_SERVER}/jwt`, ADMIN);
     }
   });
 

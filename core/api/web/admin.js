@@ -8,9 +8,6 @@ import { authTypeName, describeExpiry, formatTime } from './format.js';
 // A JWT is a few KiB at most; a bigger file is not one (the server bounds the size too).
 const MAX_FILE_BYTES = 64 * 1024;
 
-// Auth types that take a server-level token; OAuth and "none" servers have no use for one.
-const TOKEN_AUTH_TYPES = new Set(['jwt', 'bearer', 'api_key']);
-
 const text = (value) => (typeof value === 'string' && value ? value : null);
 
 function stateOf(status) {
@@ -112,14 +109,12 @@ const failedCard = (server, error) =>
     el('p', { class: 'detail' }, error.message));
 
 /**
- * Fills `container` with an admin card per server that takes a server-level token: those of the
- * admin's status list with such an auth type, and any that has a JWT (jwtList.servers), even one
- * outside the admin's own groups. onChange: called after an upload or a delete.
+ * Fills `container` with an admin card per server that takes a server-level token
+ * (jwtList.accepting) or has one (jwtList.servers), even outside the admin's own groups.
+ * onChange: called after an upload or a delete.
  */
-export async function showAdmin(container, statusServers, jwtList, onChange) {
-  const names = new Set(jwtList.servers ?? []);
-  for (const entry of statusServers) if (TOKEN_AUTH_TYPES.has(entry.auth_type)) names.add(entry.server_name);
-  const sorted = [...names].sort();
+export async function showAdmin(container, jwtList, onChange) {
+  const sorted = [...new Set([...(jwtList.accepting ?? []), ...(jwtList.servers ?? [])])].sort();
   const cards = await Promise.all(
     sorted.map((server) => adminJwtStatus(server).then((status) => adminCard(status, onChange), (error) => failedCard(server, error))),
   );

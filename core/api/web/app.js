@@ -32,7 +32,7 @@ async function refreshServers() {
 }
 
 // The admin API itself says whether this user is an admin: 200, or 403 for everyone else.
-async function loadAdmin(servers) {
+async function loadAdmin() {
   let jwtList;
   try {
     jwtList = await adminJwtList();
@@ -42,7 +42,7 @@ async function loadAdmin(servers) {
     }
     return;
   }
-  await showAdmin(byId('admin-servers'), servers, jwtList, refreshServers);
+  await showAdmin(byId('admin-servers'), jwtList, refreshServers);
   byId('admin').hidden = false;
 }
 
@@ -62,7 +62,7 @@ async function start() {
   }
   byId('user-name').textContent = status.user;
   showServerList(status.servers);
-  await loadAdmin(status.servers);
+  await loadAdmin();
 }
 
 start().finally(() => byId('main').setAttribute('aria-busy', 'false'));
