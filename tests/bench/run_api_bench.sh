@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# The HTTP API benchmark: requests/s and p99 latency of `mcpauth serve` for
+# GET /api/mcp/auth/status and GET /admin/mcp/{server}/jwt, measured with wrk on loopback, next
+# to a minimal FastAPI + uvicorn app doing the same work (tests/bench/api_bench_fastapi.py), the
+# stack the seed (Atlas UI 3) runs on. The target is at least 5x FastAPI's throughput.
+# A benchmark, not a test: it builds nothing and asserts only that every answer is a 200.
+# Prints a Markdown table on stdout; progress goes to stderr.
+#
+# Usage: tests/bench/run_api_bench.sh [--build-dir DIR] [--duration S] [--connections N]
+#                                     [--threads N] [--warmup S] [--storage sqlite|memory]
+#   --build-dir DIR    a built tree with bin/mcpauth and the manual_jwt, none and sqlite (or
+#                      memory) plugins (default: build in the repository root)
+#   --duration S       seconds of each measured wrk run (default 10)
+#   --connections N    wrk connections (default 32)
+#   --threads N        wrk threads (default 2)
+#   --warmup S         seconds of an unmeasured wrk run before each measured one (default 3)
+#   --storage NAME     mcpauth's token store: sqlite (default; the default embedded store,
+#                      in a temporary directory) or memory (not encrypted: for comparison only)
+#   -h, --help         show this text
+#
+# The setup: 4 servers (jwt-a, jwt-b, jwt-c with auth_type jwt and group "users", open with
+# auth_type none); the bench user is in "admin" and "users"; a server-level JWT is stored for
+# jwt-a and jwt-b (POST /admin/mcp/{s}/jwt), so the status route decrypts 2 records and misses 4
+# lookups per request, and the admin route reads jwt-a. Servers run one at a time, on
+# 127.0.0.1 only: mcpauth with --log-level warn (log to a file); mcpauth with the default info
+# log (one line per request) to /dev/null; FastAPI with 1 uvicorn worker (python3 -m uvicorn);
+# FastAPI with 2 workers (uvicorn's supervisor, with TCP_NODELAY: api_bench_fastapi.py main());
+# and stock `uvicorn --workers 2`, which on asyncio leaves Nagle's algorithm on (every answer
+# after the first on a connection waits ~40 ms for a delayed ACK: Kludex/uvicorn#3149).
+# wrk runs on the same machine and takes CPU from the server: compare figures of one run only;
+# the server's CPU time per request is printed too, as it depends less on other load.
+#
+# Needs: wrk, curl, and a python3 with fastapi, uvicorn and cryptography:
+#   apt-get install -y wrk curl python3-fastapi python3-uvicorn python3-cryptography
+# ($PYTHON chooses the interpreter; by default the first of python3 and /usr/bin/python3 that
+# has them.) uvicorn uses uvloop and httptools when they can be imported (pip's uvicorn[standard];
+# Debian's python3-uvloop and python3-httptools), else asyncio and h11: the output says which.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+usage() { sed -n '2,/^set -euo pipefail$/{/^set /d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+die() {
+  echo "run_api_bench.sh: $*" >&2
+  exit 2
+}
+progress() { echo "run_api_bench.sh: $*" >&2; }
+# A command line as it can be pasted into a shell.
+quoted() {
+  local arg words=()
+  for arg in "$@"; do
+    if [[ $arg =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then words+=("$arg"); else words+=("'${arg//\'/\'\\\'\'}'"); fi
+  done
+  echo "${words[*]}"
+}
+whole() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 ]] || die "$1 takes a whole number >= $3, not '$2'"; }
+
+build="$repo/build"
+duration=10
+connections=32
+threads=2
+warmup=3
+storage=sqlite
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --build-dir | --duration | --connections | --threads | --warmup | --storage)
+      [ $# -ge 2 ] || die "$1 needs a value"
+      set -- "$1=$2" "${@:3}"
+      ;;
+    --build-dir=*) build=${1#*=}; shift ;;
+    --duration=*) duration=${1#*=}; shift ;;
+    --connections=*) connections=${1#*=}; shift ;;
+    --threads=*) threads=${1#*=}; shift ;;
+    --warmup=*) warmup=${1#*=}; shift ;;
+    --storage=*) storage=${1#*=}; shift ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+whole --duration "$duration" 1
+whole --connections "$connections" 1
+whole --threads "$threads" 1
+whole --warmup "$warmup" 0
+[[ $storage == sqlite || $storage == memory ]] || die "--storage is sqlite or memory, not '$storage'"
+[ "$connections" -ge "$threads" ] || die "--connections must be at least --threads"
+
+[ -d "$build" ] || die "no build directory '$build' (give --build-dir DIR)"
+build=$(cd "$build" && pwd)
+mcpauth="$build/bin/mcpauth"
+[ -x "$mcpauth" ] || die "$mcpauth is missing: build the target mcpauth first"
+for plugin in manual_jwt none "$storage"; do
+  [ -e "$build/lib/mcpauth/plugins/mcpauth_$plugin.so" ] ||
+    die "$build/lib/mcpauth/plugins/mcpauth_$plugin.so is missing: build the target mcpauth_$plugin"
+done
+install_hint="apt-get install -y wrk curl python3-fastapi python3-uvicorn python3-cryptography"
+command -v wrk >/dev/null || die "wrk is not installed: $install_hint"
+command -v curl >/dev/null || die "curl is not installed: $install_hint"
+python=
+for candidate in ${PYTHON:-python3 /usr/bin/python3}; do
+  if "$candidate" -c 'import fastapi, uvicorn, cryptography' 2>/dev/null; then
+    python=$(command -v "$candidate")
+    break
+  fi
+done
+[ -n "$python" ] || die "no python3 with fastapi, uvicorn and cryptography (tried: ${PYTHON:-python3 /usr/bin/python3}): $install_hint"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mcpauth-api-bench.XXXXXX")
+server_pid=
+wrk_pid=
+# Runs wrk in the background and waits for it, so that a signal's trap runs at once.
+run_wrk() {
+  local out=$1
+  shift
+  wrk "$@" >"$out" &
+  wrk_pid=$!
+  wait "$wrk_pid"
+  wrk_pid=
+}
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=
+  fi
+}
+cleanup() {
+  if [ -n "$wrk_pid" ]; then kill "$wrk_pid" 2>/dev/null || true; fi
+  stop_server
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until $1/healthz answers; fails if the server exits first.
+wait_ready() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    curl -sf -o /dev/null "$1/healthz" && return 0
+    kill -0 "$server_pid" 2>/dev/null || die "the server exited while starting; its log: $(cat "$tmp/server.log" 2>/dev/null)"
+    sleep 0.05
+  done
+  die "the server did not answer $1/healthz within 10 s"
+}
+
+user=bench@example.com
+key=$("$mcpauth" keygen)
+export OAUTH_STORAGE_ENCRYPTION_KEY="$key" JWT_STORAGE_ENCRYPTION_KEY="$key"
+# A JWT as an identity provider would issue it (valid for 30 days; the signature is not checked).
+jwt=$("$python" -c '
+import base64, json, time
+seg = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+obj = lambda o: seg(json.dumps(o, separators=(",", ":")).encode())
+print(obj({"alg": "RS256", "typ": "JWT"}) + "." + obj({"iss": "https://idp.example.com", "sub": "svc-bench",
+      "aud": "mcp", "iat": int(time.time()), "exp": int(time.time()) + 30 * 86400}) + "." + seg(bytes(256)))')
+seeded=(jwt-a jwt-b)
+if [ "$storage" = sqlite ]; then
+  storage_json="{\"plugin\": \"sqlite\", \"config\": {\"path\": \"$tmp/tokens.db\"}}"
+else
+  storage_json='{"plugin": "memory", "config": {}}'
+fi
+max_connections=$((connections > 64 ? connections : 64)) # one thread per connection, none queued
+cat >"$tmp/mcp.json" <<EOF
+{
+  "mcpauth": {
+    "admin_group": "admin",
+    "user_groups": {"$user": ["admin", "users"]},
+    "default_storage": $storage_json,
+    "limits": {"max_connections": $max_connections}
+  },
+  "jwt-a": {"url": "https://a.example.com/mcp", "auth_type": "jwt", "groups": ["users"], "description": "JWT server A"},
+  "jwt-b": {"url": "https://b.example.com/mcp", "auth_type": "jwt", "groups": ["users"], "description": "JWT server B"},
+  "jwt-c": {"url": "https://c.example.com/mcp", "auth_type": "jwt", "groups": ["users"], "description": "JWT server C"},
+  "open": {"url": "https://open.example.com/mcp", "auth_type": "none", "description": "no authentication"}
+}
+EOF
+export API_BENCH_CONFIG="$tmp/mcp.json"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in tests/bench
+API_BENCH_SEED=$("$python" -c 'import json, sys; print(json.dumps({s: sys.argv[1] for s in sys.argv[2:]}))' "$jwt" "${seeded[@]}")
+export API_BENCH_SEED
+
+routes=(/api/mcp/auth/status /admin/mcp/jwt-a/jwt)
+wrk_args=(-t"$threads" -c"$connections" -d"${duration}s" --latency -H "X-User-Email: $user")
+declare -A rps p99 load cpu other
+children=0
+clock_ticks=$(getconf CLK_TCK)
+commands=()
+
+# wrk's --latency p99 ("99%   16.76ms") in milliseconds.
+p99_ms() {
+  awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+       f = (u == "us") ? 0.001 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1; printf "%.2f", v * f }' "$1"
+}
+
+# CPU time (user + system, clock ticks) of the server and its direct children (uvicorn's workers).
+cpu_ticks() {
+  local pids total=0 pid ticks
+  pids="$server_pid $(cat /proc/"$server_pid"/task/*/children 2>/dev/null || true)"
+  for pid in $pids; do
+    ticks=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || ticks=0
+    total=$((total + ${ticks:-0}))
+  done
+  echo "$total"
+}
+
+# "busy total" clock ticks of the whole machine, from /proc/stat.
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# CPU time of this shell's finished children (wrk), in clock ticks, into $children. `times`
+# runs in this shell (a subshell would report its own children), its output goes to a file.
+children_ticks() {
+  times >"$tmp/times"
+  children=$(awk -v hz="$clock_ticks" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+                                                  printf "%.0f", t * hz }' "$tmp/times")
+}
+
+# Measures both routes against the server at $2; $1 names the variant.
+measure() {
+  local variant=$1 base=$2 route out
+  for route in "${routes[@]}"; do
+    local answer
+    answer=$(curl -s -o /dev/null -w '%{http_code}' -H "X-User-Email: $user" "$base$route")
+    [ "$answer" = 200 ] || die "$variant: GET $route answered $answer, not 200"
+    if [ "$warmup" -gt 0 ]; then
+      run_wrk /dev/null -t"$threads" -c"$connections" -d"${warmup}s" -H "X-User-Email: $user" "$base$route"
+    fi
+    out="$tmp/wrk.out"
+    progress "$variant: wrk $(quoted "${wrk_args[@]}") $base$route"
+    local before after machine0 machine1 wrk0
+    before=$(cpu_ticks)
+    machine0=$(machine_ticks)
+    children_ticks
+    wrk0=$children
+    run_wrk "$out" "${wrk_args[@]}" "$base$route"
+    children_ticks
+    machine1=$(machine_ticks)
+    after=$(cpu_ticks)
+    if grep -q 'Non-2xx' "$out"; then
+      cat "$out" >&2
+      die "$variant: some answers to GET $route were not 2xx"
+    fi
+    if grep -q 'Socket errors' "$out"; then progress "$variant: $(grep 'Socket errors' "$out")"; fi
+    rps[$variant,$route]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+    p99[$variant,$route]=$(p99_ms "$out")
+    load[$variant,$route]=$(cut -d' ' -f1 /proc/loadavg)
+    # The share of the machine's CPU time that neither the server nor wrk used: other work.
+    other[$variant,$route]=$(awk -v m0="$machine0" -v m1="$machine1" -v s=$((after - before)) -v w=$((children - wrk0)) \
+      'BEGIN { split(m0, a, " "); split(m1, b, " "); o = (b[1] - a[1] - s - w) / (b[2] - a[2]) * 100; printf "%.0f%%", o < 0 ? 0 : o }')
+    cpu[$variant,$route]=$(awk -v t=$((after - before)) -v hz="$clock_ticks" '/ requests in / { printf "%.0f", t / hz * 1e6 / $1 }' "$out")
+  done
+}
+
+run_mcpauth() {
+  local variant=$1 level=$2 log=$3 port base
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  commands+=("$variant: $mcpauth --config mcp.json --log-level $level serve --listen 127.0.0.1:$port 2>$log")
+  progress "starting $variant"
+  "$mcpauth" --config "$tmp/mcp.json" --log-level "$level" serve --listen "127.0.0.1:$port" 2>"$log" &
+  server_pid=$!
+  wait_ready "$base"
+  local s answer
+  for s in "${seeded[@]}"; do
+    answer=$(curl -s -o "$tmp/upload.out" -w '%{http_code}' -X POST -H "X-User-Email: $user" \
+      -H 'Content-Type: application/json' -d "{\"jwt_token\": \"$jwt\"}" "$base/admin/mcp/$s/jwt")
+    [ "$answer" = 200 ] || die "uploading the JWT of $s answered $answer: $(cat "$tmp/upload.out")"
+  done
+  measure "$variant" "$base"
+  stop_server
+}
+
+# $2 workers; $3 "uvicorn": python3 -m uvicorn; "supervisor": api_bench_fastapi.py's main(),
+# uvicorn's multi-worker supervisor without the TCP_NODELAY bug of --workers N (see there).
+run_fastapi() {
+  local variant=$1 workers=$2 launcher=$3 port base args
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  if [ "$launcher" = uvicorn ]; then
+    args=(-m uvicorn api_bench_fastapi:app --app-dir "$here" --host 127.0.0.1 --port "$port"
+      --workers "$workers" --log-level warning --no-access-log)
+  else
+    args=("$here/api_bench_fastapi.py" --port "$port" --workers "$workers")
+  fi
+  commands+=("$variant: $(quoted "$python" "${args[@]}")")
+  progress "starting $variant"
+  "$python" "${args[@]}" 2>"$tmp/server.log" &
+  server_pid=$!
+  wait_ready "$base"
+  # With several workers, /healthz may have come from the first one up: let the others start.
+  if [ "$workers" -gt 1 ]; then sleep 2; fi
+  measure "$variant" "$base"
+  stop_server
+}
+
+# uvicorn's "auto" choices: httptools and uvloop when they import, else h11 and asyncio.
+uvicorn_impl=$("$python" -c '
+def has(name):
+    try:
+        __import__(name)
+        return True
+    except ImportError:
+        return False
+print(("httptools" if has("httptools") else "h11") + ", " + ("uvloop" if has("uvloop") else "asyncio"))')
+versions=$("$python" -c 'import fastapi, uvicorn, cryptography
+print(f"FastAPI {fastapi.__version__}, uvicorn {uvicorn.__version__}, cryptography {cryptography.__version__}")')
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+run_mcpauth mcpauth warn "$tmp/server.log"
+run_mcpauth mcpauth-info info /dev/null
+run_fastapi fastapi-1 1 uvicorn
+run_fastapi fastapi-2 2 supervisor
+run_fastapi fastapi-2-stock 2 uvicorn
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+status=${routes[0]} admin=${routes[1]}
+
+echo "## mcpauth serve vs FastAPI + uvicorn ($(date -u +%Y-%m-%dT%H:%MZ))"
+echo
+echo "- machine: $(nproc) cores, ${cpu_model:-unknown CPU}, $(uname -sr); load average $load_start at the start, $load_end at the end"
+echo "- wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }'): $threads threads, $connections connections, $duration s after a $warmup s warm-up; wrk shares the cores with the server"
+echo "- mcpauth: $mcpauth, $storage storage, a thread per connection (max_connections $max_connections), --log-level warn; \"info log\": the default level (a line per request) to /dev/null"
+echo "- FastAPI: $versions ($uvicorn_impl), $python; async handlers, in-memory Fernet store, log level warning, no access log;"
+echo "  1 worker: python3 -m uvicorn; 2 workers: uvicorn's supervisor with TCP_NODELAY (api_bench_fastapi.py main());"
+echo "  stock --workers 2 leaves Nagle on with asyncio (Kludex/uvicorn#3149), see the last table"
+echo
+echo "| route | mcpauth req/s | p99 ms | mcpauth info log req/s | p99 ms | FastAPI 1 worker req/s | p99 ms | FastAPI 2 workers req/s | p99 ms | mcpauth / FastAPI 1w | mcpauth / FastAPI 2w |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for route in "${routes[@]}"; do
+  echo "| GET $route | ${rps[mcpauth,$route]} | ${p99[mcpauth,$route]} | ${rps[mcpauth-info,$route]} | ${p99[mcpauth-info,$route]} |" \
+    "${rps[fastapi-1,$route]} | ${p99[fastapi-1,$route]} | ${rps[fastapi-2,$route]} | ${p99[fastapi-2,$route]} |" \
+    "$(ratio "${rps[mcpauth,$route]}" "${rps[fastapi-1,$route]}") | $(ratio "${rps[mcpauth,$route]}" "${rps[fastapi-2,$route]}") |"
+done
+echo
+echo "Target, mcpauth at least 5x FastAPI's throughput:"
+for route in "${routes[@]}"; do
+  verdict=$(awk -v a="${rps[mcpauth,$route]}" -v b="${rps[fastapi-1,$route]}" -v c="${rps[fastapi-2,$route]}" \
+    'BEGIN { print (a >= 5 * b ? "met" : "missed") " against 1 worker, " (a >= 5 * c ? "met" : "missed") " against 2 workers" }')
+  echo "- GET $route: $verdict"
+done
+echo
+echo "Every run: the server's CPU time per request (user + system of all its processes, from /proc;"
+echo "less sensitive than req/s to other work on the machine), the share of the machine's CPU time"
+echo "used by neither the server nor wrk (other work: figures with much of it are low), and the"
+echo "1-minute load average after the run (it counts the server's and wrk's threads too):"
+echo
+echo "| server | status req/s | p99 ms | CPU µs/req | other CPU | load | admin jwt req/s | p99 ms | CPU µs/req | other CPU | load |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for variant in mcpauth mcpauth-info fastapi-1 fastapi-2 fastapi-2-stock; do
+  echo "| $variant | ${rps[$variant,$status]} | ${p99[$variant,$status]} | ${cpu[$variant,$status]} | ${other[$variant,$status]} | ${load[$variant,$status]} |" \
+    "${rps[$variant,$admin]} | ${p99[$variant,$admin]} | ${cpu[$variant,$admin]} | ${other[$variant,$admin]} | ${load[$variant,$admin]} |"
+done
+echo
+echo "Commands (in $tmp, removed afterwards; one server at a time, on 127.0.0.1):"
+echo
+for command in "${commands[@]}"; do echo "    $command"; done
+echo "    wrk $(quoted "${wrk_args[@]}") http://127.0.0.1:PORT{$status,$admin}   (each after the same with -d${warmup}s, unmeasured)"
