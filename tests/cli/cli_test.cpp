@@ -198,3 +198,36 @@ TEST_CASE("storage commands show metadata only, delete, and rotate to a new key"
   CHECK(run_mcpauth(config + "storage list").exit_code == 2);                // no --server
   CHECK(run_mcpauth(config + "storage list --server nope").exit_code == 1);  // unknown server
 }
+
+TEST_CASE("token prints the credential alone, or says how to sign in") {
+  const fs::path config = write_config("token.json", R"({
+    "static": {"url": "https://a.example.com/mcp", "auth_type": "bearer", "auth_token": "static-bearer-token-123"},
+    "keyed": {"url": "https://b.example.com/mcp", "auth_type": "api_key", "auth_token": "key-abc-123"},
+    "empty": {"url": "https://c.example.com/mcp", "auth_type": "jwt"},
+    "open": {"url": "https://d.example.com/mcp"}
+  })");
+  const std::string base = "--config " + config.string() + " ";
+
+  Result bearer = run_mcpauth(base + "token static", false);
+  CHECK(bearer.exit_code == 0);
+  CHECK(bearer.output == "static-bearer-token-123\n");  // only the token: made for $(...)
+  CHECK(run_mcpauth(base + "token keyed", false).output == "key-abc-123\n");
+  CHECK(run_mcpauth(base + "token static --user bob@example.com", false).output == "static-bearer-token-123\n");
+
+  Result none = run_mcpauth(base + "token empty");
+  CHECK(none.exit_code == 1);
+  CHECK_THAT(none.output, Catch::Contains("no valid token for 'empty'") && Catch::Contains("run: mcpauth login empty"));
+  CHECK(run_mcpauth(base + "token empty", false).output.empty());
+  CHECK_THAT(run_mcpauth(base + "token empty --user bob@example.com").output,
+             Catch::Contains("sign in on the page of 'mcpauth serve' as bob@example.com"));
+
+  Result open = run_mcpauth(base + "token open");
+  CHECK(open.exit_code == 1);
+  CHECK_THAT(open.output, Catch::Contains("server 'open' takes no token (auth plugin none adds no credentials)"));
+
+  CHECK(run_mcpauth(base + "token").exit_code == 2);
+  CHECK(run_mcpauth(base + "token nosuch").exit_code == 1);
+  Result misplaced = run_mcpauth(base + "status --user bob@example.com");
+  CHECK(misplaced.exit_code == 2);
+  CHECK_THAT(misplaced.output, Catch::Contains("--user applies only to 'token'"));
+}

@@ -90,6 +90,33 @@ describe('TS SDK peer: refresh', () => {
     assert.equal(peer.revoked.filter((r) => r.reason === 'refresh_token_reuse').length, 0, 'no refresh token replayed');
   });
 
+  test('mcpauth token refreshes a due token and prints one the MCP server accepts', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // past half the lifetime again
+    const refreshes = tokenRequests(peer, 'refresh_token').length;
+    const result = await workspace.run(['token', 'srv']);
+    expectExit(result, 0, 'token');
+    assert.equal(tokenRequests(peer, 'refresh_token').length, refreshes + 1);
+    const token = result.stdout.trim();
+    assert.equal(result.stdout, `${token}\n`, 'the token alone on stdout');
+    const initialize = (bearer) =>
+      fetch(peer.mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+        }),
+      });
+    assert.equal((await initialize(token)).status, 200);
+    assert.equal((await initialize('not-the-token')).status, 401);
+  });
+
   test('a refused login reports the authorization server\'s error and stores nothing', async () => {
     await withPeerAndWorkspace(startTsSdkPeer({ denyAuthorization: true }), {}, async (denying, other) => {
       const result = await other.run(['login', 'srv']);

@@ -51,6 +51,14 @@ Commands:
                    held. Never shows a token. Exit code 1 when a server cannot be
                    set up (its line says why; the others are still shown).
   status --url URL The same for a server signed in to with login --url.
+  token SERVER [--user U]
+                   Print a valid access token for the server (refreshed first when it
+                   is due), for scripts:
+                     t=$(mcpauth token github) && curl -H "Authorization: Bearer $t" ...
+                   --user: the token of that user of 'mcpauth serve' (their own, else
+                   the server-level one) instead of the one of 'mcpauth login'.
+                   Exit code 1, with the command to sign in, when there is none.
+  token --url URL  The same for a server signed in to with login --url.
   serve [--listen HOST:PORT]
                    Run the HTTP API for the enabled servers until SIGINT or SIGTERM:
                    admin JWT upload, per-user tokens, browser OAuth sign-in, /healthz
@@ -81,22 +89,21 @@ Exit codes: 0 success, 1 failure (the message says what and where), 2 usage erro
 )";
 
 namespace {
+  int64_t integer_in_range(const std::string& option, const std::string& text, int64_t min, int64_t max) {
+    const std::string problem =
+        "option " + option + " needs a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError(problem);
+    int64_t value = std::stoll(text);
+    if (value < min || value > max) throw UsageError(problem);
+    return value;
+  }
 
-int64_t integer_in_range(const std::string& option, const std::string& text, int64_t min, int64_t max) {
-  const std::string problem =
-      "option " + option + " needs a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-    throw UsageError(problem);
-  int64_t value = std::stoll(text);
-  if (value < min || value > max) throw UsageError(problem);
-  return value;
-}
-
-std::string grant_name(std::string text) {
-  if (text != "client_credentials" && text != "authorization_code")
-    throw UsageError("option --grant takes client_credentials or authorization_code");
-  return text;
-}
+  std::string grant_name(std::string text) {
+    if (text != "client_credentials" && text != "authorization_code")
+      throw UsageError("option --grant takes client_credentials or authorization_code");
+    return text;
+  }
 
 }  // namespace
 
@@ -146,6 +153,8 @@ Invocation parse(int argc, char** argv) {
       invocation.adhoc.private_key_file = value_of(i, arg);
     else if (arg == "--listen")
       invocation.listen = value_of(i, arg);
+    else if (arg == "--user")
+      invocation.user = value_of(i, arg);
     else if (arg == "--strict")
       invocation.options.strict = true;
     else if (arg == "--json")

@@ -56,6 +56,7 @@ struct Invocation {
   LoginOptions login;
   AdhocServerOptions adhoc;
   std::optional<std::string> listen;  // --listen HOST:PORT (serve)
+  std::optional<std::string> user;    // --user U (token): a user of mcpauth serve
   std::vector<std::string> words;     // subcommand and its positional arguments
   bool help = false;
   bool version = false;

@@ -13,5 +13,6 @@ int run_login(const Invocation& invocation);
 int run_logout(const Invocation& invocation);
 int run_status(const Invocation& invocation);
 int run_serve(const Invocation& invocation);
+int run_token(const Invocation& invocation);
 
 }  // namespace mcpauth::cli

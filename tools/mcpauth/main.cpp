@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     core::set_log_level(core::parse_log_level(invocation.options.log_level));
     const std::string& command = invocation.words[0];
     if (invocation.listen && command != "serve") throw cli::UsageError("--listen applies only to 'serve'");
+    if (invocation.user && command != "token") throw cli::UsageError("--user applies only to 'token'");
     if (command == "plugins") return cli::run_plugins(invocation);
     if (command == "config") return cli::run_config(invocation);
     if (command == "keygen") return cli::run_keygen(invocation);
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     if (command == "logout") return cli::run_logout(invocation);
     if (command == "status") return cli::run_status(invocation);
     if (command == "serve") return cli::run_serve(invocation);
+    if (command == "token") return cli::run_token(invocation);
     throw cli::UsageError("unknown command '" + command + "'");
   } catch (const cli::UsageError& e) {
     std::cerr << "mcpauth: " << e.what() << " (see 'mcpauth --help')\n";
