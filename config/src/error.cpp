@@ -1,27 +1,9 @@
 #include "mcpauth/config/error.h"
 
-#include <cstdio>
+#include "mcpauth/config/printable.h"
 
 namespace mcpauth::config {
 namespace {
-
-// Escapes bytes outside printable ASCII as \xNN so a message stays on one line, and
-// truncates to max_len bytes of input.
-std::string printable(std::string_view s, std::size_t max_len) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size() && i < max_len; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  if (s.size() > max_len) out += "...";
-  return out;
-}
 
 constexpr std::size_t kMaxName = 64;    // longest valid server name
 constexpr std::size_t kMaxText = 1024;  // paths, field paths and problem texts

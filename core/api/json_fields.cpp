@@ -1,7 +1,8 @@
 #include "json_fields.h"
 
 #include "http_error.h"
-#include "log_text.h"
+
+#include "mcpauth/config/printable.h"
 
 #include <algorithm>
 
@@ -12,7 +13,7 @@ void refuse_unknown_fields(const Poco::JSON::Object& body, std::initializer_list
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string names;
     for (std::string_view name : allowed) names += (names.empty() ? "" : ", ") + std::string(name);
-    throw HttpError(422, "Unknown field '" + printable(key, 64) + "' (allowed: " + names + ")");
+    throw HttpError(422, "Unknown field '" + config::printable(key, 64) + "' (allowed: " + names + ")");
   }
 }
 

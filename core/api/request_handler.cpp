@@ -2,9 +2,9 @@
 
 #include "exchange.h"
 #include "http_error.h"
-#include "log_text.h"
 #include "routes.h"
 
+#include "mcpauth/config/printable.h"
 #include "mcpauth/core/log.h"
 
 #include <chrono>
@@ -22,7 +22,7 @@ size_t header_bytes(const Poco::Net::HTTPServerRequest& request) {
 // `POST "/api/mcp/auth/x/token"`: the path is quoted so that the log's redaction, which masks
 // the word after "token", leaves what follows it alone. Never the query: it may carry secrets.
 std::string request_text(const Poco::Net::HTTPServerRequest& request, const Exchange& exchange) {
-  return printable(request.getMethod(), 32) + " \"" + printable(exchange.path()) + "\"";
+  return config::printable(request.getMethod(), 32) + " \"" + config::printable(exchange.path()) + "\"";
 }
 
 void route(ApiContext& api, Exchange& exchange, std::string& label) {
@@ -68,7 +68,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     core::log(core::LogLevel::info, "http",
               request_text(request, exchange) + " " + std::to_string(status) + " " + std::to_string(ms.count()) +
-                  "ms user=" + (exchange.user.empty() ? "-" : printable(exchange.user)));
+                  "ms user=" + (exchange.user.empty() ? "-" : config::printable(exchange.user)));
   }
 
  private:

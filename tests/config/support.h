@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mcpauth/config/config.h"
+#include "test_support.h"
 
 #include <Poco/JSON/Stringifier.h>
 #include <catch2/catch.hpp>
@@ -40,13 +41,7 @@ inline Config parse(const std::string& text, Format format = Format::Json, const
 // The ConfigError that f throws; fails the test when it throws none.
 template <typename F>
 ConfigError error_of(F&& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("expected a ConfigError");
-  throw std::logic_error("unreachable");
+  return mcpauth::test::thrown_by<ConfigError>(f);
 }
 
 inline ConfigError parse_error(const std::string& text, Format format = Format::Json,

@@ -18,6 +18,7 @@ import { startOidcPeer } from '../peers/oidc_peer.mjs';
 import {
   expectExit,
   makeWorkspace,
+  mcpStatusWith,
   mcpauthBinary,
   pluginDir,
   sanitizerEnv,
@@ -74,26 +75,6 @@ async function probe(workspace, threads, what) {
 function expectProbeOk(result, threads) {
   expectExit(result, 0, result.what);
   assert.deepEqual(result.report, { ok: threads, errors: [], distinct_credentials: 1 }, result.what);
-}
-
-// The MCP server's answer to an initialize request carrying `token`.
-async function mcpStatusWith(peer, token) {
-  const response = await fetch(peer.mcpUrl, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'oidc.test', version: '1' } },
-    }),
-  });
-  await response.body?.cancel();
-  return response.status;
 }
 
 // The lines "METHOD URL STATUS" of the browser stand-in's log.

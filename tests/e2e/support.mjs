@@ -145,3 +145,23 @@ export function expectExit(result, code, what) {
     throw new Error(`${what}: exit ${result.code}, wanted ${code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
   }
 }
+
+// The HTTP status of the MCP server's answer to an initialize request carrying `token`.
+export async function mcpStatusWith(peer, token) {
+  const response = await fetch(peer.mcpUrl, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcpauth-e2e', version: '1' } },
+    }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTsSdkPeer } from '../peers/ts_sdk_peer.mjs';
 import {
   expectExit,
+  mcpStatusWith,
   startPeerAndWorkspace,
   startSignedIn,
   statusOf,
@@ -98,23 +99,8 @@ describe('TS SDK peer: refresh', () => {
     assert.equal(tokenRequests(peer, 'refresh_token').length, refreshes + 1);
     const token = result.stdout.trim();
     assert.equal(result.stdout, `${token}\n`, 'the token alone on stdout');
-    const initialize = (bearer) =>
-      fetch(peer.mcpUrl, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${bearer}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
-        }),
-      });
-    assert.equal((await initialize(token)).status, 200);
-    assert.equal((await initialize('not-the-token')).status, 401);
+    assert.equal(await mcpStatusWith(peer, token), 200);
+    assert.equal(await mcpStatusWith(peer, 'not-the-token'), 401);
   });
 
   test('a refused login reports the authorization server\'s error and stores nothing', async () => {

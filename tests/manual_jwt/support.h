@@ -54,12 +54,7 @@ Poco::JSON::Object::Ptr parse(const std::string& json);
 // The PluginError that call throws (std::logic_error if it throws none).
 template <class Call>
 PluginError error_of(Call&& call) {
-  try {
-    call();
-  } catch (const PluginError& e) {
-    return e;
-  }
-  throw std::logic_error("expected a PluginError");
+  return mcpauth::test::thrown_by<PluginError>(call);
 }
 
 }  // namespace manual_jwt_test

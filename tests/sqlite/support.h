@@ -48,12 +48,7 @@ std::unique_ptr<StorageInstance> open_store(const fs::path& db, const std::strin
 // The PluginError that call throws (std::logic_error if it throws none).
 template <class Call>
 PluginError error_of(Call&& call) {
-  try {
-    call();
-  } catch (const PluginError& e) {
-    return e;
-  }
-  throw std::logic_error("expected a PluginError");
+  return mcpauth::test::thrown_by<PluginError>(call);
 }
 
 // A direct connection to the database file, as another program would open it.

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 namespace mcpauth::test {
@@ -42,5 +43,17 @@ struct CommandResult {
   std::string output;
 };
 CommandResult run_command(const std::string& shell_command);
+
+// The exception of type Error that call throws; std::logic_error (failing the test) when it
+// throws none.
+template <class Error, class Call>
+Error thrown_by(Call&& call) {
+  try {
+    call();
+  } catch (const Error& e) {
+    return e;
+  }
+  throw std::logic_error("expected an exception, none was thrown");
+}
 
 }  // namespace mcpauth::test

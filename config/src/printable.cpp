@@ -1,8 +1,8 @@
-#include "log_text.h"
+#include "mcpauth/config/printable.h"
 
 #include <cstdio>
 
-namespace mcpauth::api {
+namespace mcpauth::config {
 
 std::string printable(std::string_view text, std::size_t max_len) {
   std::string out;
@@ -20,4 +20,4 @@ std::string printable(std::string_view text, std::size_t max_len) {
   return out;
 }
 
-}  // namespace mcpauth::api
+}  // namespace mcpauth::config
