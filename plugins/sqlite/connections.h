@@ -1,5 +1,7 @@
 // The connections of one instance. A connection serves one thread at a time and is then reused:
 // transactions of different threads cannot interleave on it, and readers run in parallel (WAL).
+// Its cached prepared statements (database.h) travel with it, so they too are only ever used by
+// the one thread that holds the connection, and SQLite's per-connection mutex is not needed.
 // Between connections, of this process or of others, SQLite's file locks and the busy timeout
 // arbitrate alike.
 #pragma once

@@ -1,45 +1,69 @@
 #include "database.h"
 
-namespace mcpauth::sqlite {
+#include <mutex>
 
-Database::Database(const std::filesystem::path& path, int busy_timeout_ms) {
-  // NOMUTEX: a connection is used by one thread at a time (see connections.h), so SQLite's own
-  // per-connection mutex would only cost time. No SQLITE_OPEN_CREATE: a missing file is an error.
-  int code = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  try {
-    if (code != SQLITE_OK) {
-      if (db_ == nullptr) throw SqliteError(code, sqlite3_errstr(code));
-      fail(code);
-    }
-    sqlite3_busy_timeout(db_, busy_timeout_ms);
-    {
-      // Switching needs a read of the header: this is where a file that is no database fails.
-      Statement wal(*this, "PRAGMA journal_mode=WAL");
-      if (!wal.step() || wal.text(0) != "wal")
-        throw SqliteError(SQLITE_ERROR, "cannot switch to WAL journal mode (the file system may not support it)");
-    }
-    exec("PRAGMA synchronous=FULL");
-  } catch (...) {
-    sqlite3_close_v2(db_);
-    throw;
-  }
+namespace mcpauth::sqlite {
+namespace {
+
+// With memory statistics on (as in Debian's libsqlite3), every SQLite allocation takes one
+// process-wide mutex, and the threads of a busy server queue on it. The setting only takes effect
+// before SQLite initializes: when something else in the process used SQLite first, sqlite3_config
+// returns SQLITE_MISUSE and changes nothing, which is fine, as the statistics only cost time.
+// sqlite3_config is not thread-safe; call_once makes this plugin's threads wait for it, and the
+// host itself does not use SQLite.
+void disable_memory_statistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+}  // namespace
+
+Database::Database(const std::filesystem::path& path, int busy_timeout_ms) {
+  disable_memory_statistics();
+  // NOMUTEX: a connection is used by one thread at a time (see connections.h), so SQLite's own
+  // per-connection mutex would only cost time. No SQLITE_OPEN_CREATE: a missing file is an error.
+  sqlite3* db = nullptr;
+  int code = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  connection_.reset(db);  // a failed open usually returns a handle too, to read the error from and close
+  if (code != SQLITE_OK) {
+    if (db == nullptr) throw SqliteError(code, sqlite3_errstr(code));
+    fail(code);
+  }
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  {
+    // Switching needs a read of the header: this is where a file that is no database fails.
+    Statement wal(*this, "PRAGMA journal_mode=WAL");
+    if (!wal.step() || wal.text(0) != "wal")
+      throw SqliteError(SQLITE_ERROR, "cannot switch to WAL journal mode (the file system may not support it)");
+  }
+  exec("PRAGMA synchronous=FULL");
+}
 
 void Database::exec(const char* sql) {
-  int code = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  int code = sqlite3_exec(handle(), sql, nullptr, nullptr, nullptr);
   if (code != SQLITE_OK) fail(code);
 }
 
-void Database::fail(int code) const { throw SqliteError(code, sqlite3_errmsg(db_)); }
-
-Statement::Statement(Database& db, std::string_view sql) : db_(db) {
-  int code = sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
-  if (code != SQLITE_OK) db.fail(code);
+sqlite3_stmt* Database::prepared(std::string_view sql) {
+  auto cached = statements_.find(sql);
+  if (cached != statements_.end()) return cached->second.get();
+  sqlite3_stmt* statement = nullptr;
+  int code = sqlite3_prepare_v3(handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                &statement, nullptr);
+  if (code != SQLITE_OK) fail(code);
+  std::unique_ptr<sqlite3_stmt, Finalize> owned(statement);  // finalized if emplace throws
+  return statements_.emplace(sql, std::move(owned)).first->second.get();
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+void Database::fail(int code) const { throw SqliteError(code, sqlite3_errmsg(handle())); }
+
+Statement::Statement(Database& db, std::string_view sql) : db_(db), stmt_(db.prepared(sql)) {}
+
+Statement::~Statement() {
+  // reset returns the error step() already reported, if any.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
 
 Statement& Statement::bind(int index, std::string_view text) {
   // SQLITE_TRANSIENT: SQLite copies the text, so the caller's buffer may go away.
