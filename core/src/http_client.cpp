@@ -1,51 +1,23 @@
 #include "mcpauth/core/http_client.h"
 
+#include "mcpauth/core/http_session.h"
+
 #include "mcpauth/core/plugin_error.h"
 
-#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/RejectCertificateHandler.h>
-#include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 
 namespace mcpauth::core {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-Poco::Net::Context::Ptr tls_context() {
-  static std::once_flag once;
-  static Poco::Net::Context::Ptr context;
-  std::call_once(once, [] {
-    Poco::Net::initializeSSL();
-    context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED,
-                                     9, true /* load the system CAs */);
-    // Without this Poco would ask on the console what to do with a bad certificate.
-    Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false),
-                                                       context);
-  });
-  return context;
-}
-
-std::string origin(const Poco::URI& uri) {
-  return uri.getScheme() + "://" + uri.getHost() + ":" + std::to_string(uri.getPort());
-}
-
-std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const Poco::URI& uri) {
-  if (uri.getScheme() == "https")
-    return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tls_context());
-  if (uri.getScheme() == "http") return std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-  throw PluginError(MCPAUTH_ERR_NETWORK, "unsupported URL scheme '" + uri.getScheme() + "' (use http or https)");
-}
 
 bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -60,7 +32,7 @@ Attempt send_once(const Poco::URI& uri, const sdk::HttpRequest& request, const s
                   Clock::time_point deadline, uint64_t max_bytes) {
   auto remaining = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
   if (remaining <= 0) throw PluginError(MCPAUTH_ERR_TIMEOUT, "request to " + uri.getHost() + " timed out");
-  auto session = open_session(uri);
+  auto session = open_http_session(uri);
   session->setTimeout(Poco::Timespan(remaining));
   Poco::Net::HTTPRequest http_request(method, uri.getPathEtc().empty() ? "/" : uri.getPathEtc(),
                                       Poco::Net::HTTPMessage::HTTP_1_1);
@@ -123,7 +95,7 @@ sdk::HttpResponse http_fetch(const sdk::HttpRequest& request) {
       return attempt.response;
 
     Poco::URI next(uri, attempt.location);  // resolves relative Location values
-    if (origin(next) != origin(uri)) {
+    if (origin_of(next) != origin_of(uri)) {
       std::erase_if(current.headers, [](const auto& header) {
         return Poco::icompare(header.first, "Authorization") == 0 || Poco::icompare(header.first, "Cookie") == 0;
       });
