@@ -4,6 +4,7 @@
 //
 //   const peer = await startTsSdkPeer({ separateAs: true });
 //   peer.mcpUrl, peer.issuer, peer.requests, peer.count(...), peer.revoked; await peer.close();
+//   peer.forgetSessions() ends every MCP session as a server restart would; peer.sessionCount().
 //
 // CLI: node tests/peers/ts_sdk_peer.mjs '{"separateAs":true}'
 //   prints {"mcpUrl":...,"issuer":...} on one line, serves until SIGINT/SIGTERM.
@@ -21,6 +22,7 @@ import { InMemoryOAuthProvider } from './ts_sdk/provider.mjs';
 import { createMcpEndpoint } from './ts_sdk/mcp_server.mjs';
 
 const MCP_PATH = '/mcp';
+const SSE_PATH = '/sse';
 // Tests and benchmarks run many flows: the SDK's per-endpoint rate limits would get in the way.
 const NO_RATE_LIMIT = { rateLimit: false };
 
@@ -34,6 +36,9 @@ const NO_RATE_LIMIT = { rateLimit: false };
  * @param {string} [options.requiredScope]              scope the `whoami` tool call needs (grantable on request)
  * @param {boolean} [options.denyAuthorization=false]   authorize redirects with error=access_denied
  * @param {string[]} [options.scopesSupported=['mcp:tools','offline_access']]
+ * @param {boolean} [options.stateless=false]          MCP endpoint without sessions
+ * @param {boolean} [options.jsonResponse=false]       MCP answers as application/json, not SSE
+ * @param {boolean} [options.legacySse=false]          also the old HTTP+SSE transport at /sse (peer.sseUrl)
  */
 export async function startTsSdkPeer(options = {}) {
   const {
@@ -44,6 +49,9 @@ export async function startTsSdkPeer(options = {}) {
     requiredScope,
     denyAuthorization = false,
     scopesSupported = ['mcp:tools', 'offline_access'],
+    stateless = false,
+    jsonResponse = false,
+    legacySse = false,
   } = options;
 
   const log = createRequestLog();
@@ -100,6 +108,9 @@ export async function startTsSdkPeer(options = {}) {
     resourceMetadataUrl,
     expectedResource: strictResource ? mcpUrl : undefined,
     requiredScope,
+    stateless,
+    jsonResponse,
+    legacySsePath: legacySse ? SSE_PATH : undefined,
   });
   rsApp.use(mcp.router);
 
@@ -108,6 +119,7 @@ export async function startTsSdkPeer(options = {}) {
 
   return {
     mcpUrl: mcpUrl.href,
+    sseUrl: new URL(SSE_PATH, rs.origin).href,
     issuer: issuerUrl.href,
     resourceMetadataUrl,
     requests: log.requests,
@@ -116,6 +128,8 @@ export async function startTsSdkPeer(options = {}) {
     clearRequests: log.clear,
     revoked: provider.revoked,
     provider,
+    forgetSessions: mcp.forgetSessions,
+    sessionCount: mcp.sessionCount,
     async close() {
       await mcp.close();
       await Promise.all(separateAs ? [rs.close(), as.close()] : [rs.close()]);
@@ -125,7 +139,7 @@ export async function startTsSdkPeer(options = {}) {
 
 async function main() {
   const peer = await startTsSdkPeer(JSON.parse(process.argv[2] ?? '{}'));
-  process.stdout.write(`${JSON.stringify({ mcpUrl: peer.mcpUrl, issuer: peer.issuer })}\n`);
+  process.stdout.write(`${JSON.stringify({ mcpUrl: peer.mcpUrl, sseUrl: peer.sseUrl, issuer: peer.issuer })}\n`);
   const stop = () => peer.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -142,6 +142,7 @@ export class InMemoryOAuthProvider {
       scopes: entry.scopes,
       expiresAt: entry.expiresAt,
       resource: entry.resource === undefined ? undefined : new URL(entry.resource),
+      extra: { grantId: entry.grantId },
     };
   }
 
