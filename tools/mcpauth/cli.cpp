@@ -59,6 +59,32 @@ Commands:
                    the server-level one) instead of the one of 'mcpauth login'.
                    Exit code 1, with the command to sign in, when there is none.
   token --url URL  The same for a server signed in to with login --url.
+  call SERVER METHOD [PARAMS_JSON]
+                   Send one JSON-RPC request to the MCP server (after initialize) and
+                   print its result as JSON, e.g.
+                     mcpauth call github tools/call '{"name": "echo",
+                                                       "arguments": {"text": "hi"}}'
+                   The server's log messages go to stderr as they arrive. Exit code
+                   1 when the server answers with an error, or a tools/call result
+                   has "isError": true (the result is printed first). When there is
+                   no valid token, it signs in first as login does (the sign-in URL
+                   goes to stderr; --no-browser, --callback-port and --timeout as
+                   for login).
+  call --url URL METHOD [PARAMS_JSON]
+                   The same for a server that is not in the configuration, with the
+                   options of login --url.
+  tools SERVER     List the server's tools (every page of tools/list): name and the
+                   first line of the description. --json: the tools as JSON. Signs in
+                   when needed, as call does.
+  tools --url URL  The same for a server that is not in the configuration.
+  proxy SERVER     Be a stdio MCP server for a desktop client that only starts local
+  proxy --url URL  servers: each line of stdin (one JSON-RPC message) goes to the
+                   remote server with your credentials, each message of the server
+                   goes to stdout as one line. Signs in when needed, as call does
+                   (the URL goes to stderr). When the server forgets the session, a
+                   new one is opened with the client's own initialize request. In a
+                   client's configuration: "command": "mcpauth",
+                   "args": ["proxy", "SERVER"]. Ends when stdin ends.
   serve [--listen HOST:PORT]
                    Run the HTTP API for the enabled servers until SIGINT or SIGTERM:
                    admin JWT upload, per-user tokens, browser OAuth sign-in, /healthz
@@ -74,7 +100,7 @@ Options:
   --plugin-dir DIR   Look for plugins here instead of the configured or default
                      directories (repeatable).
   --strict           Unknown configuration keys are errors, not warnings.
-  --json             Machine-readable output (plugins, config check, status).
+  --json             Machine-readable output (plugins, config check, status, tools).
   --log-level LEVEL  debug, info, warn or error (default: info).
   -h, --help         Show this help.
   --version          Show the version and the plugin ABI version.

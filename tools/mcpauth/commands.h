@@ -14,5 +14,8 @@ int run_logout(const Invocation& invocation);
 int run_status(const Invocation& invocation);
 int run_serve(const Invocation& invocation);
 int run_token(const Invocation& invocation);
+int run_call(const Invocation& invocation);
+int run_tools(const Invocation& invocation);
+int run_proxy(const Invocation& invocation);
 
 }  // namespace mcpauth::cli

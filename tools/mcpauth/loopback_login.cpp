@@ -55,14 +55,14 @@ std::unique_ptr<core::LoopbackCallbackServer> open_callback_server(const core::S
   return std::make_unique<core::LoopbackCallbackServer>(0);
 }
 
-void show_url(const std::string& server, const std::string& url, bool no_browser) {
+void show_url(const std::string& server, const std::string& url, bool no_browser, std::ostream& url_out) {
   if (no_browser) {
     std::cerr << "Open this URL in a browser to sign in to '" << server << "':\n";
   } else {
     std::cerr << "Opening your browser to sign in to '" << server << "'…\n"
               << "If it does not open, visit this URL:\n";
   }
-  std::cout << url << std::endl;  // flushed: whoever reads stdout may be waiting for it
+  url_out << url << std::endl;  // flushed: whoever reads it may be waiting for it
   if (no_browser) return;
   try {
     core::open_in_browser(url);
@@ -80,7 +80,8 @@ void show_waiting(const std::string& redirect_uri, std::chrono::seconds timeout,
 
 }  // namespace
 
-void loopback_login(core::ServerBinding& binding, const LoginSettings& settings, bool no_browser) {
+void loopback_login(core::ServerBinding& binding, const LoginSettings& settings, bool no_browser,
+                    std::ostream& url_out) {
   const core::ServerStore store(binding.storage(), binding.name());
   std::unique_ptr<core::LoopbackCallbackServer> callback = open_callback_server(store, settings.callback_port);
   const std::string redirect_uri = callback->redirect_uri(settings.callback_host);
@@ -88,7 +89,7 @@ void loopback_login(core::ServerBinding& binding, const LoginSettings& settings,
   const core::AuthInstance::Authorization authorization =
       auth.begin_authorization("", redirect_uri, MCPAUTH_FLOW_LOOPBACK, "");
 
-  show_url(binding.name(), authorization.url, no_browser);
+  show_url(binding.name(), authorization.url, no_browser, url_out);
   show_waiting(redirect_uri, settings.timeout, no_browser);
   // std::cin is not ours to delete: the reader only borrows it.
   std::shared_ptr<std::istream> paste_input =

@@ -6,10 +6,15 @@
 
 #include "mcpauth/core/server_binding.h"
 
+#include <iostream>
+#include <ostream>
+
 namespace mcpauth::cli {
 
 // Returns once the plugin has completed the authorization; throws what went wrong (the plugin's
-// PluginError, a timeout, a busy port). Progress goes to stderr, the URL to stdout.
-void loopback_login(core::ServerBinding& binding, const LoginSettings& settings, bool no_browser);
+// PluginError, a timeout, a busy port). Progress goes to stderr, the URL to url_out (stdout for
+// `login`; stderr for commands whose stdout is their result, such as `call`).
+void loopback_login(core::ServerBinding& binding, const LoginSettings& settings, bool no_browser,
+                    std::ostream& url_out = std::cout);
 
 }  // namespace mcpauth::cli

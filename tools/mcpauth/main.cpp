@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
     if (command == "status") return cli::run_status(invocation);
     if (command == "serve") return cli::run_serve(invocation);
     if (command == "token") return cli::run_token(invocation);
+    if (command == "call") return cli::run_call(invocation);
+    if (command == "tools") return cli::run_tools(invocation);
+    if (command == "proxy") return cli::run_proxy(invocation);
     throw cli::UsageError("unknown command '" + command + "'");
   } catch (const cli::UsageError& e) {
     std::cerr << "mcpauth: " << e.what() << " (see 'mcpauth --help')\n";
