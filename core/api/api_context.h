@@ -5,9 +5,12 @@
 #include "metrics.h"
 #include "pending_authorizations.h"
 #include "server_bindings.h"
+#include "upstream_answers.h"
 
 #include "mcpauth/config/config.h"
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 namespace mcpauth::api {
@@ -20,6 +23,9 @@ struct ApiContext {
   GroupDirectory groups;
   PendingAuthorizations pending;
   Metrics metrics;
+  // Server-initiated MCP streams (GET /mcp/{server}) open now: each holds a connection thread.
+  std::atomic<int64_t> open_mcp_streams{0};
+  UpstreamAnswers upstream_answers{};  // being forwarded by the gateway; ended when the server stops
 
   // <public_base_url>/api/mcp/auth/<server>/oauth/<step>: "start" or "callback".
   std::string oauth_url(const std::string& server, const std::string& step) const {

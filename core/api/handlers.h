@@ -26,4 +26,7 @@ void handle_user_token_delete(ApiContext& api, Exchange& exchange);
 void handle_oauth_start(ApiContext& api, Exchange& exchange);
 void handle_oauth_callback(ApiContext& api, Exchange& exchange);
 
+// mcp_gateway.cpp: POST, GET and DELETE
+void handle_mcp(ApiContext& api, Exchange& exchange);
+
 }  // namespace mcpauth::api

@@ -25,6 +25,9 @@ constexpr std::array kRoutes = {
     Route{"DELETE", "/api/mcp/auth/{server}/token", handle_user_token_delete},
     Route{"GET", "/api/mcp/auth/{server}/oauth/start", handle_oauth_start},
     Route{"GET", "/api/mcp/auth/{server}/oauth/callback", handle_oauth_callback},
+    Route{"POST", "/mcp/{server}", handle_mcp},
+    Route{"GET", "/mcp/{server}", handle_mcp},
+    Route{"DELETE", "/mcp/{server}", handle_mcp},
 };
 
 // "/a/b" -> {"a", "b"}; "/" -> {}; "/a/" -> {"a", ""}.

@@ -3,9 +3,12 @@
 // the peers serve from this same process).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { CookieJar } from '../peers/lib/follow_redirects.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const peersDir = path.join(here, '..', 'peers');
@@ -164,4 +167,89 @@ export async function mcpStatusWith(peer, token) {
   });
   await response.body?.cancel();
   return response.status;
+}
+
+// The peers' npm packages (tests/peers/node_modules), for tests that drive their clients.
+export const peerRequire = createRequire(path.join(peersDir, 'package.json'));
+
+// `mcpauth serve` for a configuration (an object: servers and `mcpauth` settings) in a temporary
+// HOME, on 127.0.0.1 at a port the system picks (read from its log), until stop(). Storage is
+// sqlite in that HOME unless the settings name a default_storage.
+export async function startServe(config, { env = {}, timeoutMs = 15_000 } = {}) {
+  const home = await mkdtemp(path.join(tmpdir(), 'mcpauth-serve-'));
+  const configFile = path.join(home, 'config.json');
+  const settings = { default_storage: { plugin: 'sqlite', config: { path: path.join(home, 'tokens.db') } }, ...config.mcpauth };
+  await writeFile(configFile, JSON.stringify({ ...config, mcpauth: settings }, null, 2));
+  const child = spawn(
+    mcpauthBinary(),
+    ['--config', configFile, '--plugin-dir', pluginDir(), 'serve', '--listen', '127.0.0.1:0'],
+    { env: { PATH: process.env.PATH, HOME: home, ...sanitizerEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const listening = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mcpauth serve did not start in time:\n${output}`)), timeoutMs);
+    const take = (chunk) => {
+      output += chunk;
+      const found = output.match(/listening on (https?:\/\/\S+)/);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    exited.then((outcome) => {
+      clearTimeout(timer);
+      reject(new Error(`mcpauth serve exited (${outcome}):\n${output}`));
+    });
+  });
+  let baseUrl;
+  try {
+    baseUrl = await listening;
+  } catch (error) {
+    child.kill('SIGKILL');
+    await rm(home, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    baseUrl,
+    output: () => output,
+    // SIGTERM, then the exit code (or signal name; 'timeout' and SIGKILL when it does not stop).
+    async stop() {
+      child.kill('SIGTERM');
+      const outcome = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, timeoutMs, 'timeout'))]);
+      if (outcome === 'timeout') child.kill('SIGKILL');
+      await rm(home, { recursive: true, force: true });
+      return outcome;
+    },
+  };
+}
+
+// Signs `user` in to `server` as a browser would: serve's OAuth start route, the authorization
+// server (which must approve without a page), serve's callback, with serve's session cookie and
+// the identity header (which the reverse proxy adds) on serve's requests only. Resolves with the
+// address the callback finally sends the browser to; throws unless it reports success.
+export async function signInThroughServe(serve, server, user, { identityHeader = 'X-User-Email', maxHops = 20 } = {}) {
+  const cookies = new CookieJar();
+  const serveOrigin = new URL(serve.baseUrl).origin;
+  let url = new URL(`${serve.baseUrl}/api/mcp/auth/${server}/oauth/start`);
+  for (let hop = 0; hop < maxHops; hop++) {
+    const headers = { ...cookies.headerFor(url), ...(url.origin === serveOrigin ? { [identityHeader]: user } : {}) };
+    const response = await fetch(url, { redirect: 'manual', headers, signal: AbortSignal.timeout(10_000) });
+    cookies.store(url, response.headers.getSetCookie());
+    const location = response.headers.get('location');
+    await response.body?.cancel();
+    if (response.status < 300 || response.status > 399 || !location) {
+      throw new Error(`sign-in of ${user} to ${server} stopped at ${url.pathname} with HTTP ${response.status}`);
+    }
+    url = new URL(location, url);
+    if (url.origin === serveOrigin && url.searchParams.has('mcp_auth_server')) {
+      if (url.searchParams.get('mcp_auth_success') !== '1') {
+        throw new Error(`sign-in of ${user} to ${server} failed: ${url.searchParams.get('mcp_auth_error')}`);
+      }
+      return url.href;
+    }
+  }
+  throw new Error(`sign-in of ${user} to ${server}: more than ${maxHops} redirects`);
 }
