@@ -27,6 +27,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, quantile } from './bench_stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const peersDir = path.join(here, '..', 'peers');
@@ -128,13 +129,6 @@ function check(result, what) {
   if (result.code !== 0) {
     throw new Error(`${what}: exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
   }
-}
-
-const median = (values) => quantile(values, 0.5);
-// Nearest-rank quantile.
-function quantile(values, q) {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
 }
 
 // A callback server that answers 200 at once: the end point for timing a browser alone.

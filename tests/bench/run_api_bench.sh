@@ -39,22 +39,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-
-usage() { sed -n '2,/^set -euo pipefail$/{/^set /d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-die() {
-  echo "run_api_bench.sh: $*" >&2
-  exit 2
-}
-progress() { echo "run_api_bench.sh: $*" >&2; }
-# A command line as it can be pasted into a shell.
-quoted() {
-  local arg words=()
-  for arg in "$@"; do
-    if [[ $arg =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then words+=("$arg"); else words+=("'${arg//\'/\'\\\'\'}'"); fi
-  done
-  echo "${words[*]}"
-}
-whole() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 ]] || die "$1 takes a whole number >= $3, not '$2'"; }
+# shellcheck source=bench_lib.sh source-path=SCRIPTDIR
+source "$here/bench_lib.sh"
 
 build="$repo/build"
 duration=10
@@ -107,16 +93,6 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mcpauth-api-bench.XXXXXX")
 server_pid=
-wrk_pid=
-# Runs wrk in the background and waits for it, so that a signal's trap runs at once.
-run_wrk() {
-  local out=$1
-  shift
-  wrk "$@" >"$out" &
-  wrk_pid=$!
-  wait "$wrk_pid"
-  wrk_pid=
-}
 stop_server() {
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
@@ -125,27 +101,12 @@ stop_server() {
   fi
 }
 cleanup() {
-  if [ -n "$wrk_pid" ]; then kill "$wrk_pid" 2>/dev/null || true; fi
+  stop_wrk
   stop_server
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Waits until $1/healthz answers; fails if the server exits first.
-wait_ready() {
-  local i
-  for ((i = 0; i < 200; i++)); do
-    curl -sf -o /dev/null "$1/healthz" && return 0
-    kill -0 "$server_pid" 2>/dev/null || die "the server exited while starting; its log: $(cat "$tmp/server.log" 2>/dev/null)"
-    sleep 0.05
-  done
-  die "the server did not answer $1/healthz within 10 s"
-}
 
 user=bench@example.com
 key=$("$mcpauth" keygen)
@@ -186,37 +147,7 @@ export API_BENCH_SEED
 routes=(/api/mcp/auth/status /admin/mcp/jwt-a/jwt)
 wrk_args=(-t"$threads" -c"$connections" -d"${duration}s" --latency -H "X-User-Email: $user")
 declare -A rps p99 load cpu other
-children=0
-clock_ticks=$(getconf CLK_TCK)
 commands=()
-
-# wrk's --latency p99 ("99%   16.76ms") in milliseconds.
-p99_ms() {
-  awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-       f = (u == "us") ? 0.001 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1; printf "%.2f", v * f }' "$1"
-}
-
-# CPU time (user + system, clock ticks) of the server and its direct children (uvicorn's workers).
-cpu_ticks() {
-  local pids total=0 pid ticks
-  pids="$server_pid $(cat /proc/"$server_pid"/task/*/children 2>/dev/null || true)"
-  for pid in $pids; do
-    ticks=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || ticks=0
-    total=$((total + ${ticks:-0}))
-  done
-  echo "$total"
-}
-
-# "busy total" clock ticks of the whole machine, from /proc/stat.
-machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
-
-# CPU time of this shell's finished children (wrk), in clock ticks, into $children. `times`
-# runs in this shell (a subshell would report its own children), its output goes to a file.
-children_ticks() {
-  times >"$tmp/times"
-  children=$(awk -v hz="$clock_ticks" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
-                                                  printf "%.0f", t * hz }' "$tmp/times")
-}
 
 # Measures both routes against the server at $2; $1 names the variant.
 measure() {
@@ -231,26 +162,25 @@ measure() {
     out="$tmp/wrk.out"
     progress "$variant: wrk $(quoted "${wrk_args[@]}") $base$route"
     local before after machine0 machine1 wrk0
-    before=$(cpu_ticks)
+    before=$(process_ticks "$server_pid")
     machine0=$(machine_ticks)
-    children_ticks
+    children_ticks "$tmp/times"
     wrk0=$children
     run_wrk "$out" "${wrk_args[@]}" "$base$route"
-    children_ticks
+    children_ticks "$tmp/times"
     machine1=$(machine_ticks)
-    after=$(cpu_ticks)
+    after=$(process_ticks "$server_pid")
     if grep -q 'Non-2xx' "$out"; then
       cat "$out" >&2
       die "$variant: some answers to GET $route were not 2xx"
     fi
     if grep -q 'Socket errors' "$out"; then progress "$variant: $(grep 'Socket errors' "$out")"; fi
-    rps[$variant,$route]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-    p99[$variant,$route]=$(p99_ms "$out")
-    load[$variant,$route]=$(cut -d' ' -f1 /proc/loadavg)
+    rps[$variant,$route]=$(wrk_rps "$out")
+    p99[$variant,$route]=$(wrk_latency_ms "$out" 99)
+    load[$variant,$route]=$(load1)
     # The share of the machine's CPU time that neither the server nor wrk used: other work.
-    other[$variant,$route]=$(awk -v m0="$machine0" -v m1="$machine1" -v s=$((after - before)) -v w=$((children - wrk0)) \
-      'BEGIN { split(m0, a, " "); split(m1, b, " "); o = (b[1] - a[1] - s - w) / (b[2] - a[2]) * 100; printf "%.0f%%", o < 0 ? 0 : o }')
-    cpu[$variant,$route]=$(awk -v t=$((after - before)) -v hz="$clock_ticks" '/ requests in / { printf "%.0f", t / hz * 1e6 / $1 }' "$out")
+    other[$variant,$route]=$(other_cpu "$machine0" "$machine1" $((after - before + children - wrk0)))
+    cpu[$variant,$route]=$(us_per_request $((after - before)) "$(wrk_requests "$out")")
   done
 }
 
@@ -262,7 +192,7 @@ run_mcpauth() {
   progress "starting $variant"
   "$mcpauth" --config "$tmp/mcp.json" --log-level "$level" serve --listen "127.0.0.1:$port" 2>"$log" &
   server_pid=$!
-  wait_ready "$base"
+  wait_healthz "$base" "$server_pid" "$tmp/server.log"
   local s answer
   for s in "${seeded[@]}"; do
     answer=$(curl -s -o "$tmp/upload.out" -w '%{http_code}' -X POST -H "X-User-Email: $user" \
@@ -289,7 +219,7 @@ run_fastapi() {
   progress "starting $variant"
   "$python" "${args[@]}" 2>"$tmp/server.log" &
   server_pid=$!
-  wait_ready "$base"
+  wait_healthz "$base" "$server_pid" "$tmp/server.log"
   # With several workers, /healthz may have come from the first one up: let the others start.
   if [ "$workers" -gt 1 ]; then sleep 2; fi
   measure "$variant" "$base"
