@@ -1,6 +1,8 @@
 #include "database.h"
 
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 namespace mcpauth::sqlite {
 namespace {
@@ -30,13 +32,28 @@ Database::Database(const std::filesystem::path& path, int busy_timeout_ms) {
     fail(code);
   }
   sqlite3_busy_timeout(db, busy_timeout_ms);
-  {
-    // Switching needs a read of the header: this is where a file that is no database fails.
-    Statement wal(*this, "PRAGMA journal_mode=WAL");
-    if (!wal.step() || wal.text(0) != "wal")
-      throw SqliteError(SQLITE_ERROR, "cannot switch to WAL journal mode (the file system may not support it)");
-  }
+  switch_to_wal(busy_timeout_ms);
   exec("PRAGMA synchronous=FULL");
+}
+
+// Switching needs a read of the header: this is where a file that is no database fails. When
+// connections open a new file at the same moment, one may hold its read lock while it waits for
+// the write lock another is waiting for too; SQLite then answers SQLITE_BUSY at once instead of
+// calling the busy handler (it would deadlock). So the switch is tried again until the busy
+// timeout has passed.
+void Database::switch_to_wal(int busy_timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  for (;;) {
+    try {
+      Statement wal(*this, "PRAGMA journal_mode=WAL");
+      if (!wal.step() || wal.text(0) != "wal")
+        throw SqliteError(SQLITE_ERROR, "cannot switch to WAL journal mode (the file system may not support it)");
+      return;
+    } catch (const SqliteError& e) {
+      if (e.primary_code() != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void Database::exec(const char* sql) {

@@ -43,6 +43,7 @@ class Database {
   [[noreturn]] void fail(int code) const;
 
  private:
+  void switch_to_wal(int busy_timeout_ms);
   friend class Statement;
   // The statement for sql, prepared on its first use on this connection and kept until the
   // connection closes: preparing costs more than running this plugin's short statements. sql is
