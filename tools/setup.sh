@@ -9,6 +9,8 @@ packages=(
   python3 python3-cryptography python3-cryptography-vectors
   binutils  # nm, for the exported-symbol test
   chromium  # the admin web page's browser test (driven by playwright-core from npm)
+  clang libfuzzer-14-dev  # the fuzz targets (tools/run-fuzz.sh), and plugins built by another compiler
+  wrk  # load for the soak test and the benchmarks
 )
 # Node.js runs the end-to-end tests' peers (tests/peers); they need Node 18 or later (machines of
 # this project come with Node 20; a bare Debian 12 gets Debian's nodejs 18).

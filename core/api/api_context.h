@@ -5,9 +5,9 @@
 #include "metrics.h"
 #include "pending_authorizations.h"
 #include "server_bindings.h"
-#include "upstream_answers.h"
 
 #include "mcpauth/config/config.h"
+#include "mcpauth/mcp/open_answers.h"
 
 #include <atomic>
 #include <cstdint>
@@ -25,7 +25,7 @@ struct ApiContext {
   Metrics metrics;
   // Server-initiated MCP streams (GET /mcp/{server}) open now: each holds a connection thread.
   std::atomic<int64_t> open_mcp_streams{0};
-  UpstreamAnswers upstream_answers{};  // being forwarded by the gateway; ended when the server stops
+  mcp::OpenAnswers upstream_answers{};  // being forwarded by the gateway; ended when the server stops
 
   // <public_base_url>/api/mcp/auth/<server>/oauth/<step>: "start" or "callback".
   std::string oauth_url(const std::string& server, const std::string& step) const {

@@ -136,7 +136,7 @@ void ApiServer::stop() {
   if (parts_->stopped) return;
   parts_->stopped = true;
   parts_->server.stopAll(false);             // no new connections; open ones close after their current request
-  parts_->api.upstream_answers.abort_all();  // a quiet MCP event stream would hold the stop up
+  parts_->api.upstream_answers.close_all();  // a quiet MCP event stream would hold the stop up
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(parts_->api.settings.limits.timeout_s);
   while (parts_->in_flight > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

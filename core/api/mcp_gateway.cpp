@@ -260,7 +260,7 @@ void handle_mcp(ApiContext& api, Exchange& exchange) {
   } catch (const core::PluginError& e) {
     return send_upstream_failure(exchange, name, e, id());
   }
-  const UpstreamAnswers::Registration registration(api.upstream_answers, *answer);
+  const mcp::OpenAnswers::Registration registration = api.upstream_answers.add(*answer);
   if (answer->status() == 401) {  // still, after the plugin's refresh and retry
     core::log(core::LogLevel::info, "gateway",
               "server '" + name + "' refused the credentials of " + config::printable(exchange.user));

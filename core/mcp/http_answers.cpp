@@ -109,28 +109,4 @@ TransportError refusal(UpstreamResponse& response, const std::string& host, cons
   return TransportError(message, status);
 }
 
-ListeningStream::Scope::~Scope() {
-  if (!owner_) return;
-  std::lock_guard lock(owner_->mutex_);
-  owner_->response_ = nullptr;
-}
-
-ListeningStream::Scope ListeningStream::begin(UpstreamResponse& response) {
-  std::lock_guard lock(mutex_);
-  if (closed_) return Scope(nullptr);
-  response_ = &response;
-  return Scope(this);
-}
-
-void ListeningStream::close() {
-  std::lock_guard lock(mutex_);
-  closed_ = true;
-  if (response_) response_->abort();
-}
-
-bool ListeningStream::closed() const {
-  std::lock_guard lock(mutex_);
-  return closed_;
-}
-
 }  // namespace mcpauth::mcp::detail

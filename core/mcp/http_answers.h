@@ -7,10 +7,8 @@
 
 #include <Poco/JSON/Object.h>
 
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace mcpauth::mcp::detail {
@@ -42,33 +40,5 @@ std::vector<Poco::JSON::Object::Ptr> messages_of(std::string_view json, const st
 // The error for an answer with a status the transport cannot use: names the host, the status, the
 // request ("POST", "GET"...) and the server's own short explanation when its body has one.
 TransportError refusal(UpstreamResponse& response, const std::string& host, const std::string& request);
-
-// The event stream a listen() is reading, so that close() on another thread can stop it.
-class ListeningStream {
- public:
-  // Registers the stream for the life of the returned scope (which must end before the response
-  // is destroyed); an empty scope when close() came first: the stream is not to be read then.
-  class Scope {
-   public:
-    explicit Scope(ListeningStream* owner) : owner_(owner) {}
-    Scope(Scope&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
-    Scope& operator=(Scope&&) = delete;
-    ~Scope();
-    explicit operator bool() const { return owner_ != nullptr; }
-
-   private:
-    ListeningStream* owner_;
-  };
-  Scope begin(UpstreamResponse& response);
-
-  // Aborts the stream being read, if any, and every later one.
-  void close();
-  bool closed() const;
-
- private:
-  mutable std::mutex mutex_;
-  UpstreamResponse* response_ = nullptr;
-  bool closed_ = false;
-};
 
 }  // namespace mcpauth::mcp::detail

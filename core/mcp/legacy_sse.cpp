@@ -4,6 +4,7 @@
 
 #include "mcpauth/core/http_session.h"
 #include "mcpauth/mcp/jsonrpc.h"
+#include "mcpauth/mcp/open_answers.h"
 
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
@@ -25,7 +26,7 @@ struct LegacySseTransport::Impl {
   std::optional<std::string> endpoint;  // where to POST, once the stream has named it
   std::optional<std::string> unusable;  // why there is no stream to answer: it ended, or was refused
   bool closed = false;
-  detail::ListeningStream listening;
+  OpenAnswers listening;
 
   // The endpoint event's URL, resolved against the stream's; same origin only, so the credentials
   // never go to another server.
@@ -102,8 +103,8 @@ bool LegacySseTransport::listen(const MessageSink& on_message) {
     if (detail::media_type_of(*response) != "text/event-stream")
       throw TransportError("MCP server " + impl_->host + " answered the GET for its event stream with Content-Type '" +
                            detail::media_type_of(*response) + "'");
-    const detail::ListeningStream::Scope scope = impl_->listening.begin(*response);
-    if (!scope) return true;
+    const OpenAnswers::Registration registration = impl_->listening.add(*response);
+    if (!registration) return true;
     detail::read_events(*response, impl_->host, [&](const SseEvent& event) {
       if (event.type == "endpoint") {
         const std::string endpoint = impl_->resolve_endpoint(event.data);
@@ -128,7 +129,7 @@ void LegacySseTransport::close() {
     impl_->closed = true;
     impl_->changed.notify_all();
   }
-  impl_->listening.close();
+  impl_->listening.close_all();
 }
 
 }  // namespace mcpauth::mcp

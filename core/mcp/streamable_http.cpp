@@ -5,6 +5,7 @@
 #include "mcpauth/core/log.h"
 #include "mcpauth/core/plugin_error.h"
 #include "mcpauth/mcp/jsonrpc.h"
+#include "mcpauth/mcp/open_answers.h"
 
 #include <algorithm>
 
@@ -45,7 +46,7 @@ struct StreamableHttpTransport::Impl {
   mutable std::mutex mutex;  // guards what follows
   std::optional<std::string> session_id;
   std::optional<std::string> protocol_version;
-  detail::ListeningStream listening;
+  OpenAnswers listening;
 
   // Adds the session's headers; returns the session id sent. A new session sends none.
   std::optional<std::string> add_session_headers(HeaderList& headers, bool new_session) {
@@ -137,7 +138,7 @@ bool StreamableHttpTransport::listen(const MessageSink& on_message) {
   if (detail::media_type_of(*response) != "text/event-stream")
     throw TransportError("MCP server " + impl_->host + " answered the GET for its stream with Content-Type '" +
                          detail::media_type_of(*response) + "'");
-  if (const detail::ListeningStream::Scope scope = impl_->listening.begin(*response))
+  if (const OpenAnswers::Registration registration = impl_->listening.add(*response))
     detail::read_message_events(*response, impl_->host, on_message);
   return true;
 }
@@ -163,7 +164,7 @@ void StreamableHttpTransport::close() {
     }
     impl_->forget_session(*session);
   }
-  impl_->listening.close();
+  impl_->listening.close_all();
 }
 
 std::optional<std::string> StreamableHttpTransport::session_id() const {
