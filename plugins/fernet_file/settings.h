@@ -8,17 +8,18 @@ namespace mcpauth::fernet_file {
 
 inline constexpr const char* kConfigSchema = R"({
   "type": "object",
-  "description": "Encrypted files in a directory, one Fernet token per entry (Atlas UI 3 compatible).",
+  "description": "What Atlas's oauth_config.token_storage_path selects; see plugins/fernet_file/README.md.",
   "additionalProperties": false,
   "required": ["path"],
   "properties": {
-    "path": {"type": "string", "minLength": 1, "description": "The store directory; created with mode 0700 when missing."},
+    "path": {"type": "string", "minLength": 1,
+      "description": "The store directory; created with its missing parents (mode 0700) when absent. ~ is expanded by the host. Atlas's oauth_config.token_storage_path maps here."},
     "encryption_key_env": {"type": "string", "minLength": 1, "default": "OAUTH_STORAGE_ENCRYPTION_KEY",
-      "description": "Environment variable holding the Fernet key, or several comma-separated (the first encrypts)."},
+      "description": "The environment variable holding the Fernet key, or several separated by commas (the first encrypts, any decrypts). When it is unset or empty, key_file is used."},
     "key_file": {"type": "string", "minLength": 1, "default": ".encryption_key",
-      "description": "Key file used when the variable is unset or empty; generated (0600) when missing. Relative to path."},
+      "description": "The key file used when the variable is unset or empty; generated (0600, with a warning) when missing. A relative name is relative to path; ~ is expanded by the host."},
     "strict_permissions": {"type": "boolean", "default": false,
-      "description": "Refuse a store directory or key file that group or others can access, instead of warning."}
+      "description": "true: refuse a store directory or key file that group or others can access. false: log a warning."}
   }
 })";
 

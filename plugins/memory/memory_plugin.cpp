@@ -100,8 +100,7 @@ struct MemoryLibrary {
   static constexpr const char* id = "memory";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "In-memory storage for the life of the process (lost on restart)";
-  static constexpr const char* config_schema =
-      R"({"type":"object","description":"The memory plugin takes no settings.","additionalProperties":false})";
+  static constexpr const char* config_schema = R"({"type":"object","additionalProperties":false})";
   using Auth = void;
   using Storage = MemoryStorage;
 };

@@ -17,8 +17,7 @@ struct NoneLibrary {
   static constexpr const char* id = "none";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "No authentication: requests are sent without credentials";
-  static constexpr const char* config_schema =
-      R"({"type":"object","description":"The none plugin takes no settings.","additionalProperties":false})";
+  static constexpr const char* config_schema = R"({"type":"object","additionalProperties":false})";
   using Auth = NoneAuth;
   using Storage = void;
 };

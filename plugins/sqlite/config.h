@@ -10,22 +10,22 @@ namespace mcpauth::sqlite {
 
 inline constexpr const char* kConfigSchema = R"({
   "type": "object",
-  "description": "An encrypted SQLite database file; see plugins/sqlite/README.md.",
+  "description": "The default store of the shipped configuration (default_storage); see plugins/sqlite/README.md.",
   "additionalProperties": false,
   "required": ["path"],
   "properties": {
     "path": {"type": "string", "minLength": 1,
-             "description": "The database file; created 0600 (its directory 0700) when missing."},
+             "description": "The database file. ~ is expanded by the host; a relative path is taken from the working directory at start-up. Created 0600 (a missing directory 0700) when absent."},
     "encryption_key_env": {"type": "string", "default": "OAUTH_STORAGE_ENCRYPTION_KEY",
-                           "description": "Variable with the Fernet key, or keys separated by commas."},
+                           "description": "The environment variable holding the Fernet key, or several separated by commas (the first encrypts, any decrypts). When it is unset or empty, key_file is used."},
     "key_file": {"type": "string", "minLength": 1,
-                 "description": "Absolute path of the key file used when the variable is unset or empty."},
+                 "description": "The key file used when the variable is unset or empty; generated (0600, with a warning) when missing. ~ is expanded by the host; a relative path is taken from the working directory. Absent: .encryption_key in the directory of path."},
     "busy_timeout_ms": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 5000,
-                        "description": "How long to wait for another connection's write lock."},
+                        "description": "Milliseconds an operation waits for another connection's write lock before it fails with a timeout."},
     "strict_permissions": {"type": "boolean", "default": false,
-                           "description": "Refuse files open to group or others instead of warning."},
+                           "description": "true: refuse a database or key file that group or others may access. false: log a warning."},
     "lock_lease_ms": {"type": "integer", "minimum": 100, "maximum": 3600000, "default": 4000,
-                      "description": "Lease of a lock, renewed while held: how long a crashed holder blocks."}
+                      "description": "Milliseconds of a lock's lease, renewed every quarter of it while the lock is held: the longest a crashed holder blocks the others. Keep it above any stall of the disk."}
   }
 })";
 

@@ -12,6 +12,11 @@ Commands:
                    libraries that were refused, with the reason.
   config check     Validate the configuration and show each server's auth and
                    storage plugin. Exit code 1 when anything is wrong.
+  config schema [PLUGIN]
+                   Every field of the per-server config of the loaded plugins (or of
+                   one), from their JSON Schemas: type, default, limits, meaning, as
+                   Markdown (config/PLUGINS.md is this). --json: the schemas as they
+                   are. Without --plugin-dir the configuration must load.
   keygen           Print a new Fernet encryption key (for OAUTH_STORAGE_ENCRYPTION_KEY
                    or JWT_STORAGE_ENCRYPTION_KEY).
   storage list --server S [--prefix P]
@@ -100,7 +105,7 @@ Options:
   --plugin-dir DIR   Look for plugins here instead of the configured or default
                      directories (repeatable).
   --strict           Unknown configuration keys are errors, not warnings.
-  --json             Machine-readable output (plugins, config check, status, tools).
+  --json             Machine-readable output (plugins, config, status, tools).
   --log-level LEVEL  debug, info, warn or error (default: info).
   -h, --help         Show this help.
   --version          Show the version and the plugin ABI version.
