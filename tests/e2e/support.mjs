@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CookieJar } from '../peers/lib/follow_redirects.mjs';
+import { fillForm, firstForm } from '../peers/oidc/html_forms.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const peersDir = path.join(here, '..', 'peers');
@@ -174,15 +175,18 @@ export const peerRequire = createRequire(path.join(peersDir, 'package.json'));
 
 // `mcpauth serve` for a configuration (an object: servers and `mcpauth` settings) in a temporary
 // HOME, on 127.0.0.1 at a port the system picks (read from its log), until stop(). Storage is
-// sqlite in that HOME unless the settings name a default_storage.
-export async function startServe(config, { env = {}, timeoutMs = 15_000 } = {}) {
-  const home = await mkdtemp(path.join(tmpdir(), 'mcpauth-serve-'));
+// sqlite in that HOME unless the settings name a default_storage. home: an existing HOME to use
+// instead, which stop() and kill() keep (a restart on the same store); listen: HOST:PORT.
+export async function startServe(config, options = {}) {
+  const { env = {}, timeoutMs = 15_000, home: givenHome, listen = '127.0.0.1:0' } = options;
+  const home = givenHome ?? (await mkdtemp(path.join(tmpdir(), 'mcpauth-serve-')));
+  const removeHome = () => (givenHome ? undefined : rm(home, { recursive: true, force: true }));
   const configFile = path.join(home, 'config.json');
   const settings = { default_storage: { plugin: 'sqlite', config: { path: path.join(home, 'tokens.db') } }, ...config.mcpauth };
   await writeFile(configFile, JSON.stringify({ ...config, mcpauth: settings }, null, 2));
   const child = spawn(
     mcpauthBinary(),
-    ['--config', configFile, '--plugin-dir', pluginDir(), 'serve', '--listen', '127.0.0.1:0'],
+    ['--config', configFile, '--plugin-dir', pluginDir(), 'serve', '--listen', listen],
     { env: { PATH: process.env.PATH, HOME: home, ...sanitizerEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -209,7 +213,7 @@ export async function startServe(config, { env = {}, timeoutMs = 15_000 } = {}) 
     baseUrl = await listening;
   } catch (error) {
     child.kill('SIGKILL');
-    await rm(home, { recursive: true, force: true });
+    await removeHome();
     throw error;
   }
   return {
@@ -218,28 +222,52 @@ export async function startServe(config, { env = {}, timeoutMs = 15_000 } = {}) 
     // SIGTERM, then the exit code (or signal name; 'timeout' and SIGKILL when it does not stop).
     async stop() {
       child.kill('SIGTERM');
-      const outcome = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, timeoutMs, 'timeout'))]);
+      let timer;
+      const timedOut = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs, 'timeout')));
+      const outcome = await Promise.race([exited, timedOut]);
+      clearTimeout(timer); // else it keeps node's test runner waiting
       if (outcome === 'timeout') child.kill('SIGKILL');
-      await rm(home, { recursive: true, force: true });
+      await removeHome();
       return outcome;
+    },
+    // SIGKILL (a crash: nothing is flushed or released); resolves once the process is gone.
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+      await removeHome();
     },
   };
 }
 
 // Signs `user` in to `server` as a browser would: serve's OAuth start route, the authorization
-// server (which must approve without a page), serve's callback, with serve's session cookie and
-// the identity header (which the reverse proxy adds) on serve's requests only. Resolves with the
-// address the callback finally sends the browser to; throws unless it reports success.
+// server, serve's callback, with serve's session cookie and the identity header (which the
+// reverse proxy adds) on serve's requests only. An authorization server page with a form (such
+// as oidc-provider's sign-in and consent pages) is submitted with `user` as the login name.
+// Resolves with the address the callback finally sends the browser to; throws unless it reports
+// success.
 export async function signInThroughServe(serve, server, user, { identityHeader = 'X-User-Email', maxHops = 20 } = {}) {
   const cookies = new CookieJar();
   const serveOrigin = new URL(serve.baseUrl).origin;
   let url = new URL(`${serve.baseUrl}/api/mcp/auth/${server}/oauth/start`);
+  let post; // the fields of a form to POST to `url`
   for (let hop = 0; hop < maxHops; hop++) {
     const headers = { ...cookies.headerFor(url), ...(url.origin === serveOrigin ? { [identityHeader]: user } : {}) };
-    const response = await fetch(url, { redirect: 'manual', headers, signal: AbortSignal.timeout(10_000) });
+    const signal = AbortSignal.timeout(10_000);
+    const method = post ? 'POST' : 'GET';
+    const response = await fetch(url, { method, body: post, redirect: 'manual', headers, signal });
     cookies.store(url, response.headers.getSetCookie());
     const location = response.headers.get('location');
-    await response.body?.cancel();
+    const page = response.status === 200 && url.origin !== serveOrigin ? await response.text() : undefined;
+    if (page === undefined) await response.body?.cancel();
+    const form = page && firstForm(page, url);
+    if (form) {
+      const fields = fillForm(form, { login: user, password: 'any-password' });
+      url = new URL(form.action);
+      post = form.method === 'POST' ? fields : undefined;
+      if (!post) url.search = fields.toString();
+      continue;
+    }
+    post = undefined;
     if (response.status < 300 || response.status > 399 || !location) {
       throw new Error(`sign-in of ${user} to ${server} stopped at ${url.pathname} with HTTP ${response.status}`);
     }
