@@ -1,8 +1,13 @@
-# Shell pieces shared by the wrk benchmarks (run_api_bench.sh, run_gateway_bench.sh). Source it
-# right after `set -euo pipefail`; messages then name the script that sourced it.
+# Shell pieces shared by the benchmark scripts (run_*_bench.sh). Source it right after
+# `set -euo pipefail`; messages then name the script that sourced it.
 # shellcheck shell=bash
 
 bench_script=${BASH_SOURCE[1]}
+# The directory of the benchmarks, the repository, and the default --build-dir.
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bench_repo=$(cd "$bench_dir/../.." && pwd)
+# shellcheck disable=SC2034 # read by the scripts that source this file
+build_dir="$bench_repo/build"
 clock_ticks=$(getconf CLK_TCK)
 
 # The script's header comment, from its second line down to `set -euo pipefail`.
@@ -25,6 +30,91 @@ quoted() {
 # whole OPTION VALUE MIN: dies unless VALUE is a whole number >= MIN.
 whole() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 ]] || die "$1 takes a whole number >= $3, not '$2'"; }
 
+# parse_options NAME... -- ARGS...: the script's command line. Each NAME is a long option taking a
+# value (--NAME VALUE or --NAME=VALUE), stored in the variable NAME with - turned into _ (set its
+# default before); -h/--help prints the header comment. Every script also takes --json FILE (into
+# $json_file): its figures as JSON lines, see figure().
+json_file=
+parse_options() {
+  local names=(json) name known
+  while [ "$1" != -- ]; do
+    names+=("$1")
+    shift
+  done
+  shift
+  while [ $# -gt 0 ]; do
+    if [ "$1" = -h ] || [ "$1" = --help ]; then
+      usage
+      exit 0
+    fi
+    known=
+    for name in "${names[@]}"; do
+      if [ "$1" = "--$name" ]; then
+        [ $# -ge 2 ] || die "$1 needs a value"
+        set -- "$1=$2" "${@:3}"
+      fi
+      if [[ $1 == --$name=* ]]; then
+        if [ "$name" = json ]; then name=json_file; fi
+        printf -v "${name//-/_}" '%s' "${1#*=}"
+        known=1
+        shift
+        break
+      fi
+    done
+    [ -n "$known" ] || { usage >&2; die "unknown argument: $1"; }
+  done
+  if [ -n "$json_file" ]; then : >"$json_file" || die "cannot write --json $json_file"; fi
+}
+
+# require_build DIR PLUGIN...: DIR is a built tree with bin/mcpauth and these plugins; sets $build
+# (absolute) and $mcpauth.
+require_build() {
+  local plugin
+  [ -d "$1" ] || die "no build directory '$1' (give --build-dir DIR)"
+  build=$(cd "$1" && pwd)
+  mcpauth="$build/bin/mcpauth"
+  [ -x "$mcpauth" ] || die "$mcpauth is missing: build the target mcpauth first"
+  shift
+  for plugin in "$@"; do
+    [ -e "$build/lib/mcpauth/plugins/mcpauth_$plugin.so" ] ||
+      die "$build/lib/mcpauth/plugins/mcpauth_$plugin.so is missing: build the target mcpauth_$plugin"
+  done
+}
+
+# figure KEY=VALUE...: one figure of the benchmark $bench_id as a JSON line into $json_file
+# (nothing without --json). Keys: figure, unit, value (required), peer, peer_value, peer_missing
+# (why there is no peer figure), target ("value|ratio|excess OP LIMIT", OP one of < <= >= >;
+# ratio = value / peer_value, excess = value - peer_value), note. tests/bench/README.md
+# describes them.
+number_pattern='^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$'
+target_pattern='^(value|ratio|excess) (<|<=|>=|>) [0-9]+(\.[0-9]+)?$'
+figure() {
+  [ -n "$json_file" ] || return 0
+  local pair key value fields=("\"bench\": \"$bench_id\"") of op limit
+  for pair in "$@"; do
+    key=${pair%%=*}
+    value=${pair#*=}
+    case "$key" in
+      value | peer_value)
+        [[ $value =~ $number_pattern ]] || die "figure: $key is not a number: '$value'"
+        fields+=("\"$key\": $value")
+        ;;
+      target)
+        [[ $value =~ $target_pattern ]] || die "figure: bad target '$value'"
+        read -r of op limit <<<"$value"
+        fields+=("\"target\": {\"of\": \"$of\", \"op\": \"$op\", \"limit\": $limit}")
+        ;;
+      figure | unit | peer | peer_missing | note)
+        value=${value//\\/\\\\}
+        fields+=("\"$key\": \"${value//\"/\\\"}\"")
+        ;;
+      *) die "figure: unknown key '$key'" ;;
+    esac
+  done
+  local IFS=,
+  echo "{${fields[*]}}" >>"$json_file"
+}
+
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # wait_healthz BASE_URL PID LOG: waits until BASE_URL/healthz answers; dies (with LOG) if PID exits first.
@@ -36,6 +126,20 @@ wait_healthz() {
     sleep 0.05
   done
   die "the server did not answer $1/healthz within 10 s"
+}
+
+# start_serve VARIANT LEVEL LOG CONFIG: `$mcpauth --config CONFIG --log-level LEVEL serve` on a
+# free port of 127.0.0.1, in the background, stderr to LOG; waits for its /healthz. Sets
+# $serve_pid and $serve_base; adds the command line (named VARIANT) to the array $commands.
+start_serve() {
+  local port
+  port=$(free_port)
+  serve_base="http://127.0.0.1:$port"
+  commands+=("$1: $mcpauth --config ${4##*/} --log-level $2 serve --listen 127.0.0.1:$port 2>$3")
+  progress "starting $1"
+  "$mcpauth" --config "$4" --log-level "$2" serve --listen "127.0.0.1:$port" 2>"$3" &
+  serve_pid=$!
+  wait_healthz "$serve_base" "$serve_pid" "$3"
 }
 
 # run_wrk OUT WRK_ARGS...: wrk in the background, waited for, so that a signal's trap runs at

@@ -3,7 +3,7 @@
 // its cache (handed over with store_token, so no authorization server is involved). The target is
 // a median under 2 µs per call.
 //
-//   build/bin/credentials_bench build/lib/mcpauth/plugins [CALLS]
+//   build/bin/credentials_bench build/lib/mcpauth/plugins [CALLS] [--json FILE]
 //
 // For the sqlite store and the memory store, with 1 thread, 2 threads asking for the same user,
 // and 2 threads asking for a user each: CALLS calls per thread (default 1,000,000; at least 1000)
@@ -12,6 +12,7 @@
 // p99, p99.9, max; each sample includes one clock read, ~20-30 ns). Also the first call after
 // startup for a token that is stored but not cached (a process that just started, as
 // `mcpauth token`). Prints a Markdown table with the load average; a benchmark, not a test.
+// --json FILE also writes the figures to FILE, a JSON object a line (tests/bench/README.md).
 #include "crypto/fernet.h"
 #include "mcpauth/config/config.h"
 #include "mcpauth/core/log.h"
@@ -68,6 +69,27 @@ void check_credentials(const core::HeaderList& headers) {
     throw std::runtime_error("get_credentials did not return the stored token");
 }
 
+// The figures written with --json; without it, add() does nothing. Names, units and notes are
+// this file's own text, without quotes or backslashes.
+class FigureFile {
+ public:
+  explicit FigureFile(const std::string& path) {
+    if (path.empty()) return;
+    out_.open(path, std::ios::trunc);
+    if (!out_) throw std::runtime_error("cannot write --json " + path);
+  }
+  void add(const std::string& figure, const char* unit, double value, const char* target, const std::string& note) {
+    if (!out_.is_open()) return;
+    out_ << "{\"bench\": \"credentials\", \"figure\": \"" << figure << "\", \"unit\": \"" << unit
+         << "\", \"value\": " << value;
+    if (target != nullptr) out_ << ", \"target\": " << target;
+    out_ << ", \"note\": \"" << note << "\"}" << std::endl;
+  }
+
+ private:
+  std::ofstream out_;
+};
+
 struct Samples {
   std::vector<double> batch_ns;   // per call, from batches
   std::vector<double> single_ns;  // per call, one at a time
@@ -105,7 +127,8 @@ struct Variant {
   bool user_per_thread;
 };
 
-void run_variant(const core::AuthInstance& auth, const std::string& storage, const Variant& variant, size_t calls) {
+void run_variant(const core::AuthInstance& auth, const std::string& storage, const Variant& variant, size_t calls,
+                 FigureFile& figures) {
   std::barrier together(variant.threads);
   std::vector<Samples> per_thread(static_cast<size_t>(variant.threads));
   std::vector<std::thread> threads;
@@ -131,6 +154,11 @@ void run_variant(const core::AuthInstance& auth, const std::string& storage, con
               percentile(all.batch_ns, 0.5), percentile(all.batch_ns, 0.99), percentile(all.single_ns, 0.5),
               percentile(all.single_ns, 0.99), percentile(all.single_ns, 0.999),
               *std::max_element(all.single_ns.begin(), all.single_ns.end()) / 1000, cpus_busy, load_before.c_str());
+  const std::string name = storage + " store, " + variant.name;
+  const std::string note = std::to_string(calls) + " calls per thread";
+  figures.add(name + ": median", "ns", percentile(all.batch_ns, 0.5), R"({"of": "value", "op": "<", "limit": 2000})",
+              note + ", batches of " + std::to_string(kBatch));
+  figures.add(name + ": p99", "ns", percentile(all.single_ns, 0.99), nullptr, note + ", each call timed alone");
 }
 
 config::ServerConfig server_config(const std::string& storage_plugin, const fs::path& dir) {
@@ -147,7 +175,7 @@ config::ServerConfig server_config(const std::string& storage_plugin, const fs::
 // Stores the token of users 0 and 1. With sqlite, measures a second binding over the same file,
 // whose first call reads the store; the memory store lives and dies with its binding.
 void bench_storage(const core::PluginRegistry& registry, const std::string& storage_plugin, const fs::path& dir,
-                   size_t calls) {
+                   size_t calls, FigureFile& figures) {
   const config::ServerConfig server = server_config(storage_plugin, dir);
   const std::string metadata = "{\"expires_at\": " + std::to_string(std::time(nullptr) + 3600) + "}";
   auto store_tokens = [&](const core::AuthInstance& auth) {
@@ -164,20 +192,35 @@ void bench_storage(const core::PluginRegistry& registry, const std::string& stor
   }
   for (const Variant& variant : {Variant{"1 thread", 1, false}, Variant{"2 threads, same user", 2, false},
                                  Variant{"2 threads, a user each", 2, true}})
-    run_variant(binding->auth(), storage_plugin, variant, calls);
-  if (first_us)
+    run_variant(binding->auth(), storage_plugin, variant, calls, figures);
+  if (first_us) {
     std::printf("| %s | first call, token stored but not cached | %.1f µs | | | | | | | |\n", storage_plugin.c_str(),
                 *first_us);
+    figures.add(storage_plugin + " store: first call, token stored but not cached", "µs", *first_us, nullptr,
+                "one call in a new binding");
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
-    std::cerr << "usage: credentials_bench PLUGIN_DIR [CALLS]\n";
+  std::vector<std::string> positional;
+  std::string json_path;
+  bool unknown_option = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--json" && i + 1 < argc)
+      json_path = argv[++i];
+    else if (arg.rfind("--", 0) == 0)
+      unknown_option = true;
+    else
+      positional.push_back(arg);
+  }
+  if (unknown_option || positional.empty() || positional.size() > 2) {
+    std::cerr << "usage: credentials_bench PLUGIN_DIR [CALLS] [--json FILE]\n";
     return 2;
   }
-  const size_t calls = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 1'000'000;
+  const size_t calls = positional.size() > 1 ? std::strtoul(positional[1].c_str(), nullptr, 10) : 1'000'000;
   if (calls < 1000) {
     std::cerr << "credentials_bench: CALLS must be at least 1000\n";
     return 2;
@@ -187,7 +230,7 @@ int main(int argc, char** argv) {
     ::setenv("OAUTH_STORAGE_ENCRYPTION_KEY", crypto::FernetKey::generate().encoded().c_str(), 1);
   core::set_log_level(core::LogLevel::warn);  // store_token logs a line per token at info
 
-  const fs::path plugin_dir = argv[1];
+  const fs::path plugin_dir = positional[0];
   core::PluginRegistry registry;
   for (const char* plugin : {"mcpauth_oauth21.so", "mcpauth_sqlite.so", "mcpauth_memory.so"})
     if (!registry.load(plugin_dir / plugin)) {
@@ -199,6 +242,7 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   int status = 0;
   try {
+    FigureFile figures(json_path);
     std::printf(
         "get_credentials of oauth21 with a valid cached token, ns per call; %zu calls per thread "
         "(batches of %zu; single: each call timed alone); %u cores\n\n",
@@ -207,7 +251,7 @@ int main(int argc, char** argv) {
         "| store | threads | batch median | batch p99 | single median | single p99 | single p99.9 | "
         "single max µs | CPUs busy | load average before |\n");
     std::printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-    for (const char* storage : {"sqlite", "memory"}) bench_storage(registry, storage, dir, calls);
+    for (const char* storage : {"sqlite", "memory"}) bench_storage(registry, storage, dir, calls, figures);
   } catch (const std::exception& e) {
     std::cerr << "credentials_bench: " << e.what() << "\n";
     status = 1;

@@ -1,6 +1,6 @@
 // The login benchmark driver (run it through run_login_bench.sh, which checks the tree first).
 //
-//   node tests/bench/login_bench.mjs --build-dir DIR [--runs N] [--warmup N]
+//   node tests/bench/login_bench.mjs --build-dir DIR [--runs N] [--warmup N] [--json FILE]
 //
 // Starts the TypeScript SDK peer (tests/peers/ts_sdk_peer.mjs) in this process, then runs, in
 // turn, N times each, and times every whole command from spawn to exit:
@@ -15,7 +15,8 @@
 //            redirect goes to a callback server of this driver that answers at once
 //   curl     the curl BROWSER alone, likewise
 // Requests to the peer are counted per login from its request log: GET /authorize is the
-// browser's, everything else the client's.
+// browser's, everything else the client's. --json FILE also writes the figures to FILE, a JSON
+// object a line (tests/bench/README.md).
 //
 //   node tests/bench/login_bench.mjs --sdk-login MCP_URL
 //     (internal) ts_sdk_login.mjs's flow with $BROWSER spawned on the authorization URL.
@@ -27,7 +28,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, quantile } from './bench_stats.mjs';
+import {
+  absolutePath, figureWriter, median, parseOptions, quantile, runMain, text, wholeNumber,
+} from './bench_lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const peersDir = path.join(here, '..', 'peers');
@@ -35,24 +38,9 @@ const standin = path.join(peersDir, 'browser_standin.sh');
 const tsSdkLogin = path.join(peersDir, 'ts_sdk_login.mjs');
 
 function parseArgs(argv) {
-  const options = { runs: 10, warmup: 1 };
-  for (let i = 0; i < argv.length; i += 1) {
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
-      return argv[++i];
-    };
-    const count = (name, text, min) => {
-      if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`${name} takes a whole number >= ${min}`);
-      return Number(text);
-    };
-    switch (argv[i]) {
-      case '--build-dir': options.buildDir = path.resolve(value()); break;
-      case '--runs': options.runs = count('--runs', value(), 1); break;
-      case '--warmup': options.warmup = count('--warmup', value(), 0); break;
-      case '--sdk-login': options.sdkLogin = value(); break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
+  const options = parseOptions(argv, {
+    'build-dir': absolutePath, runs: wholeNumber(1), warmup: wholeNumber(0), 'sdk-login': text,
+  }, { runs: 10, warmup: 1 });
   if (!options.sdkLogin && !options.buildDir) throw new Error('--build-dir is required');
   return options;
 }
@@ -310,24 +298,20 @@ function report(variants, options, hasCurl) {
   lines.push('Requests to the peer in one login (the first measured run):');
   for (const v of variants) lines.push(`  ${v.key.padEnd(8)} ${v.paths.join(', ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+
+  const figure = figureWriter(options.json, 'login');
+  const note = `median of ${options.runs} runs`;
+  const sdk = { peer: 'TS SDK client auth', peerValue: m('b') };
+  figure({ figure: 'first login, wall time', unit: 'ms', value: m('a'), ...sdk, target: 'ratio <= 0.5',
+    note: `${note}; mcpauth starts a node browser stand-in, the SDK fetches in-process` });
+  figure({ figure: 'first login, both spawning the browser', unit: 'ms', value: m('a'), peer: 'TS SDK client auth',
+    peerValue: m('b-spawn'), target: 'ratio <= 0.5', note });
+  figure({ figure: 'second login (cached discovery, registration)', unit: 'ms', value: m('c'), note });
+  figure({ figure: 'first login, client requests', unit: 'requests', value: median(byKey.a.client),
+    peer: 'TS SDK client auth', peerValue: median(byKey.b.client), note: 'without the browser\'s /authorize' });
+  figure({ figure: 'second login, client requests', unit: 'requests', value: median(byKey.c.client),
+    note: 'without the browser\'s /authorize' });
 }
 
-const options = (() => {
-  try {
-    return parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`login_bench: ${err.message}`);
-    process.exit(2);
-  }
-})();
-if (options.sdkLogin) {
-  sdkLoginWithBrowserProgram(options.sdkLogin).catch((err) => {
-    console.error(`login_bench --sdk-login: ${err.message}`);
-    process.exit(1);
-  });
-} else {
-  bench(options).catch((err) => {
-    console.error(`login_bench: ${err.stack ?? err.message}`);
-    process.exit(1);
-  });
-}
+runMain('login_bench', parseArgs, (options) =>
+  (options.sdkLogin ? sdkLoginWithBrowserProgram(options.sdkLogin) : bench(options)));

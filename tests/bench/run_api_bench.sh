@@ -8,6 +8,7 @@
 #
 # Usage: tests/bench/run_api_bench.sh [--build-dir DIR] [--duration S] [--connections N]
 #                                     [--threads N] [--warmup S] [--storage sqlite|memory]
+#                                     [--json FILE]
 #   --build-dir DIR    a built tree with bin/mcpauth and the manual_jwt, none and sqlite (or
 #                      memory) plugins (default: build in the repository root)
 #   --duration S       seconds of each measured wrk run (default 10)
@@ -16,6 +17,7 @@
 #   --warmup S         seconds of an unmeasured wrk run before each measured one (default 3)
 #   --storage NAME     mcpauth's token store: sqlite (default; the default embedded store,
 #                      in a temporary directory) or memory (not encrypted: for comparison only)
+#   --json FILE        also write the figures to FILE, a JSON object a line (tests/bench/README.md)
 #   -h, --help         show this text
 #
 # The setup: 4 servers (jwt-a, jwt-b, jwt-c with auth_type jwt and group "users", open with
@@ -30,40 +32,24 @@
 # wrk runs on the same machine and takes CPU from the server: compare figures of one run only;
 # the server's CPU time per request is printed too, as it depends less on other load.
 #
-# Needs: wrk, curl, and a python3 with fastapi, uvicorn and cryptography:
+# Needs: wrk, curl, and a python3 with fastapi, uvicorn and cryptography (without that python,
+# only mcpauth is measured, and the output says the peer is missing):
 #   apt-get install -y wrk curl python3-fastapi python3-uvicorn python3-cryptography
 # ($PYTHON chooses the interpreter; by default the first of python3 and /usr/bin/python3 that
 # has them.) uvicorn uses uvloop and httptools when they can be imported (pip's uvicorn[standard];
 # Debian's python3-uvloop and python3-httptools), else asyncio and h11: the output says which.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source=bench_lib.sh source-path=SCRIPTDIR
-source "$here/bench_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+bench_id=api
 
-build="$repo/build"
 duration=10
 connections=32
 threads=2
 warmup=3
 storage=sqlite
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -h | --help) usage; exit 0 ;;
-    --build-dir | --duration | --connections | --threads | --warmup | --storage)
-      [ $# -ge 2 ] || die "$1 needs a value"
-      set -- "$1=$2" "${@:3}"
-      ;;
-    --build-dir=*) build=${1#*=}; shift ;;
-    --duration=*) duration=${1#*=}; shift ;;
-    --connections=*) connections=${1#*=}; shift ;;
-    --threads=*) threads=${1#*=}; shift ;;
-    --warmup=*) warmup=${1#*=}; shift ;;
-    --storage=*) storage=${1#*=}; shift ;;
-    *) usage >&2; die "unknown argument: $1" ;;
-  esac
-done
+parse_options build-dir duration connections threads warmup storage -- "$@"
 whole --duration "$duration" 1
 whole --connections "$connections" 1
 whole --threads "$threads" 1
@@ -71,17 +57,11 @@ whole --warmup "$warmup" 0
 [[ $storage == sqlite || $storage == memory ]] || die "--storage is sqlite or memory, not '$storage'"
 [ "$connections" -ge "$threads" ] || die "--connections must be at least --threads"
 
-[ -d "$build" ] || die "no build directory '$build' (give --build-dir DIR)"
-build=$(cd "$build" && pwd)
-mcpauth="$build/bin/mcpauth"
-[ -x "$mcpauth" ] || die "$mcpauth is missing: build the target mcpauth first"
-for plugin in manual_jwt none "$storage"; do
-  [ -e "$build/lib/mcpauth/plugins/mcpauth_$plugin.so" ] ||
-    die "$build/lib/mcpauth/plugins/mcpauth_$plugin.so is missing: build the target mcpauth_$plugin"
-done
+require_build "$build_dir" manual_jwt none "$storage"
 install_hint="apt-get install -y wrk curl python3-fastapi python3-uvicorn python3-cryptography"
 command -v wrk >/dev/null || die "wrk is not installed: $install_hint"
 command -v curl >/dev/null || die "curl is not installed: $install_hint"
+# The peer's python; without one, mcpauth is measured alone and the output says why.
 python=
 for candidate in ${PYTHON:-python3 /usr/bin/python3}; do
   if "$candidate" -c 'import fastapi, uvicorn, cryptography' 2>/dev/null; then
@@ -89,7 +69,12 @@ for candidate in ${PYTHON:-python3 /usr/bin/python3}; do
     break
   fi
 done
-[ -n "$python" ] || die "no python3 with fastapi, uvicorn and cryptography (tried: ${PYTHON:-python3 /usr/bin/python3}): $install_hint"
+peer_missing=
+if [ -z "$python" ]; then
+  peer_missing="no python3 with fastapi, uvicorn and cryptography (apt-get install -y python3-fastapi python3-uvicorn python3-cryptography)"
+  progress "FastAPI is not measured: tried ${PYTHON:-python3 /usr/bin/python3}: $peer_missing"
+  python=python3
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mcpauth-api-bench.XXXXXX")
 server_pid=
@@ -185,14 +170,10 @@ measure() {
 }
 
 run_mcpauth() {
-  local variant=$1 level=$2 log=$3 port base
-  port=$(free_port)
-  base="http://127.0.0.1:$port"
-  commands+=("$variant: $mcpauth --config mcp.json --log-level $level serve --listen 127.0.0.1:$port 2>$log")
-  progress "starting $variant"
-  "$mcpauth" --config "$tmp/mcp.json" --log-level "$level" serve --listen "127.0.0.1:$port" 2>"$log" &
-  server_pid=$!
-  wait_healthz "$base" "$server_pid" "$tmp/server.log"
+  local variant=$1 base
+  start_serve "$variant" "$2" "$3" "$tmp/mcp.json"
+  server_pid=$serve_pid
+  base=$serve_base
   local s answer
   for s in "${seeded[@]}"; do
     answer=$(curl -s -o "$tmp/upload.out" -w '%{http_code}' -X POST -H "X-User-Email: $user" \
@@ -210,10 +191,10 @@ run_fastapi() {
   port=$(free_port)
   base="http://127.0.0.1:$port"
   if [ "$launcher" = uvicorn ]; then
-    args=(-m uvicorn api_bench_fastapi:app --app-dir "$here" --host 127.0.0.1 --port "$port"
+    args=(-m uvicorn api_bench_fastapi:app --app-dir "$bench_dir" --host 127.0.0.1 --port "$port"
       --workers "$workers" --log-level warning --no-access-log)
   else
-    args=("$here/api_bench_fastapi.py" --port "$port" --workers "$workers")
+    args=("$bench_dir/api_bench_fastapi.py" --port "$port" --workers "$workers")
   fi
   commands+=("$variant: $(quoted "$python" "${args[@]}")")
   progress "starting $variant"
@@ -226,8 +207,9 @@ run_fastapi() {
   stop_server
 }
 
-# uvicorn's "auto" choices: httptools and uvloop when they import, else h11 and asyncio.
-uvicorn_impl=$("$python" -c '
+if [ -z "$peer_missing" ]; then
+  # uvicorn's "auto" choices: httptools and uvloop when they import, else h11 and asyncio.
+  uvicorn_impl=$("$python" -c '
 def has(name):
     try:
         __import__(name)
@@ -235,42 +217,57 @@ def has(name):
     except ImportError:
         return False
 print(("httptools" if has("httptools") else "h11") + ", " + ("uvloop" if has("uvloop") else "asyncio"))')
-versions=$("$python" -c 'import fastapi, uvicorn, cryptography
+  versions=$("$python" -c 'import fastapi, uvicorn, cryptography
 print(f"FastAPI {fastapi.__version__}, uvicorn {uvicorn.__version__}, cryptography {cryptography.__version__}")')
+fi
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
+variants=(mcpauth mcpauth-info)
 run_mcpauth mcpauth warn "$tmp/server.log"
 run_mcpauth mcpauth-info info /dev/null
-run_fastapi fastapi-1 1 uvicorn
-run_fastapi fastapi-2 2 supervisor
-run_fastapi fastapi-2-stock 2 uvicorn
+if [ -z "$peer_missing" ]; then
+  variants+=(fastapi-1 fastapi-2 fastapi-2-stock)
+  run_fastapi fastapi-1 1 uvicorn
+  run_fastapi fastapi-2 2 supervisor
+  run_fastapi fastapi-2-stock 2 uvicorn
+fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+# ratio A B: A / B as "N.Nx", "-" without B.
+ratio() { if [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; else echo -; fi; }
 status=${routes[0]} admin=${routes[1]}
+missing="peer missing"
 
 echo "## mcpauth serve vs FastAPI + uvicorn ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
 echo "- machine: $(nproc) cores, ${cpu_model:-unknown CPU}, $(uname -sr); load average $load_start at the start, $load_end at the end"
 echo "- wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }'): $threads threads, $connections connections, $duration s after a $warmup s warm-up; wrk shares the cores with the server"
 echo "- mcpauth: $mcpauth, $storage storage, a thread per connection (max_connections $max_connections), --log-level warn; \"info log\": the default level (a line per request) to /dev/null"
-echo "- FastAPI: $versions ($uvicorn_impl), $python; async handlers, in-memory Fernet store, log level warning, no access log;"
-echo "  1 worker: python3 -m uvicorn; 2 workers: uvicorn's supervisor with TCP_NODELAY (api_bench_fastapi.py main());"
-echo "  stock --workers 2 leaves Nagle on with asyncio (Kludex/uvicorn#3149), see the last table"
+if [ -n "$peer_missing" ]; then
+  echo "- FastAPI: NOT MEASURED, the peer is missing on this machine: $peer_missing"
+else
+  echo "- FastAPI: $versions ($uvicorn_impl), $python; async handlers, in-memory Fernet store, log level warning, no access log;"
+  echo "  1 worker: python3 -m uvicorn; 2 workers: uvicorn's supervisor with TCP_NODELAY (api_bench_fastapi.py main());"
+  echo "  stock --workers 2 leaves Nagle on with asyncio (Kludex/uvicorn#3149), see the last table"
+fi
 echo
 echo "| route | mcpauth req/s | p99 ms | mcpauth info log req/s | p99 ms | FastAPI 1 worker req/s | p99 ms | FastAPI 2 workers req/s | p99 ms | mcpauth / FastAPI 1w | mcpauth / FastAPI 2w |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for route in "${routes[@]}"; do
   echo "| GET $route | ${rps[mcpauth,$route]} | ${p99[mcpauth,$route]} | ${rps[mcpauth-info,$route]} | ${p99[mcpauth-info,$route]} |" \
-    "${rps[fastapi-1,$route]} | ${p99[fastapi-1,$route]} | ${rps[fastapi-2,$route]} | ${p99[fastapi-2,$route]} |" \
-    "$(ratio "${rps[mcpauth,$route]}" "${rps[fastapi-1,$route]}") | $(ratio "${rps[mcpauth,$route]}" "${rps[fastapi-2,$route]}") |"
+    "${rps[fastapi-1,$route]:-$missing} | ${p99[fastapi-1,$route]:--} | ${rps[fastapi-2,$route]:-$missing} | ${p99[fastapi-2,$route]:--} |" \
+    "$(ratio "${rps[mcpauth,$route]}" "${rps[fastapi-1,$route]:-}") | $(ratio "${rps[mcpauth,$route]}" "${rps[fastapi-2,$route]:-}") |"
 done
 echo
 echo "Target, mcpauth at least 5x FastAPI's throughput:"
 for route in "${routes[@]}"; do
-  verdict=$(awk -v a="${rps[mcpauth,$route]}" -v b="${rps[fastapi-1,$route]}" -v c="${rps[fastapi-2,$route]}" \
-    'BEGIN { print (a >= 5 * b ? "met" : "missed") " against 1 worker, " (a >= 5 * c ? "met" : "missed") " against 2 workers" }')
+  if [ -n "$peer_missing" ]; then
+    verdict="not known, FastAPI was not measured"
+  else
+    verdict=$(awk -v a="${rps[mcpauth,$route]}" -v b="${rps[fastapi-1,$route]}" -v c="${rps[fastapi-2,$route]}" \
+      'BEGIN { print (a >= 5 * b ? "met" : "missed") " against 1 worker, " (a >= 5 * c ? "met" : "missed") " against 2 workers" }')
+  fi
   echo "- GET $route: $verdict"
 done
 echo
@@ -281,7 +278,7 @@ echo "1-minute load average after the run (it counts the server's and wrk's thre
 echo
 echo "| server | status req/s | p99 ms | CPU µs/req | other CPU | load | admin jwt req/s | p99 ms | CPU µs/req | other CPU | load |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for variant in mcpauth mcpauth-info fastapi-1 fastapi-2 fastapi-2-stock; do
+for variant in "${variants[@]}"; do
   echo "| $variant | ${rps[$variant,$status]} | ${p99[$variant,$status]} | ${cpu[$variant,$status]} | ${other[$variant,$status]} | ${load[$variant,$status]} |" \
     "${rps[$variant,$admin]} | ${p99[$variant,$admin]} | ${cpu[$variant,$admin]} | ${other[$variant,$admin]} | ${load[$variant,$admin]} |"
 done
@@ -290,3 +287,19 @@ echo "Commands (in $tmp, removed afterwards; one server at a time, on 127.0.0.1)
 echo
 for command in "${commands[@]}"; do echo "    $command"; done
 echo "    wrk $(quoted "${wrk_args[@]}") http://127.0.0.1:PORT{$status,$admin}   (each after the same with -d${warmup}s, unmeasured)"
+
+# api_figure ROUTE VARIANT PEER VALUES TITLE UNIT [TARGET]: mcpauth's figure from the associative
+# array VALUES (rps, p99, cpu) with the FastAPI VARIANT's, named PEER.
+api_figure() {
+  local route=$1 variant=$2 peer=(peer="$3")
+  local -n values=$4
+  if [ -n "$peer_missing" ]; then peer+=(peer_missing="$peer_missing"); else peer+=(peer_value="${values[$variant,$route]}"); fi
+  figure figure="GET $route: $5" unit="$6" value="${values[mcpauth,$route]}" "${peer[@]}" ${7:+target="$7"} \
+    note="wrk -t$threads -c$connections -d${duration}s, $storage store"
+}
+for route in "${routes[@]}"; do
+  api_figure "$route" fastapi-1 "FastAPI 1 worker" rps "req/s" req/s "ratio >= 5"
+  api_figure "$route" fastapi-2 "FastAPI 2 workers" rps "req/s" req/s "ratio >= 5"
+  api_figure "$route" fastapi-1 "FastAPI 1 worker" p99 "p99 latency" ms
+  api_figure "$route" fastapi-1 "FastAPI 1 worker" cpu "server CPU per request" µs
+done

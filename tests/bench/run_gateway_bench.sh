@@ -9,7 +9,7 @@
 # progress goes to stderr.
 #
 # Usage: tests/bench/run_gateway_bench.sh [--build-dir DIR] [--duration S] [--connections LIST]
-#                                         [--threads N] [--warmup S] [--rounds N]
+#                                         [--threads N] [--warmup S] [--rounds N] [--json FILE]
 #   --build-dir DIR     a built tree with bin/mcpauth and the oauth21 and sqlite plugins
 #                       (default: build in the repository root)
 #   --duration S        seconds of each measured wrk run (default 10)
@@ -18,6 +18,7 @@
 #   --threads N         wrk threads, at most the connections (default 2)
 #   --warmup S          seconds of an unmeasured wrk run before each measured one (default 2)
 #   --rounds N          runs of each variant per connection count, interleaved (default 3)
+#   --json FILE         also write the figures to FILE, a JSON object a line (tests/bench/README.md)
 #   -h, --help          show this text
 #
 # The setup, on 127.0.0.1 only: the MCP server is tests/bench/gateway_bench_upstream.mjs (node's
@@ -37,38 +38,21 @@
 # Needs: wrk, curl, node, python3.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 # shellcheck source=bench_lib.sh source-path=SCRIPTDIR
-source "$here/bench_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+bench_id=gateway
 
-build="$repo/build"
 duration=10
-connection_list=1,16
+connections=1,16
 threads=2
 warmup=2
 rounds=3
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -h | --help) usage; exit 0 ;;
-    --build-dir | --duration | --connections | --threads | --warmup | --rounds)
-      [ $# -ge 2 ] || die "$1 needs a value"
-      set -- "$1=$2" "${@:3}"
-      ;;
-    --build-dir=*) build=${1#*=}; shift ;;
-    --duration=*) duration=${1#*=}; shift ;;
-    --connections=*) connection_list=${1#*=}; shift ;;
-    --threads=*) threads=${1#*=}; shift ;;
-    --warmup=*) warmup=${1#*=}; shift ;;
-    --rounds=*) rounds=${1#*=}; shift ;;
-    *) usage >&2; die "unknown argument: $1" ;;
-  esac
-done
+parse_options build-dir duration connections threads warmup rounds -- "$@"
 whole --duration "$duration" 1
 whole --threads "$threads" 1
 whole --warmup "$warmup" 0
 whole --rounds "$rounds" 1
-IFS=, read -r -a connection_counts <<<"$connection_list"
+IFS=, read -r -a connection_counts <<<"$connections"
 [ ${#connection_counts[@]} -gt 0 ] || die "--connections needs at least one number"
 max_connections=64
 for c in "${connection_counts[@]}"; do
@@ -76,14 +60,7 @@ for c in "${connection_counts[@]}"; do
   max_connections=$((c > max_connections ? c : max_connections)) # one thread per connection, none queued
 done
 
-[ -d "$build" ] || die "no build directory '$build' (give --build-dir DIR)"
-build=$(cd "$build" && pwd)
-mcpauth="$build/bin/mcpauth"
-[ -x "$mcpauth" ] || die "$mcpauth is missing: build the target mcpauth first"
-for plugin in oauth21 sqlite; do
-  [ -e "$build/lib/mcpauth/plugins/mcpauth_$plugin.so" ] ||
-    die "$build/lib/mcpauth/plugins/mcpauth_$plugin.so is missing: build the target mcpauth_$plugin"
-done
+require_build "$build_dir" oauth21 sqlite
 for tool in wrk curl node python3; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y wrk curl nodejs python3)"
 done
@@ -106,7 +83,7 @@ OAUTH_STORAGE_ENCRYPTION_KEY=$("$mcpauth" keygen)
 export OAUTH_STORAGE_ENCRYPTION_KEY
 
 progress "starting the upstream"
-UPSTREAM_TOKEN=$token node "$here/gateway_bench_upstream.mjs" >"$tmp/upstream.out" 2>"$tmp/upstream.log" &
+UPSTREAM_TOKEN=$token node "$bench_dir/gateway_bench_upstream.mjs" >"$tmp/upstream.out" 2>"$tmp/upstream.log" &
 upstream_pid=$!
 pids+=("$upstream_pid")
 for ((i = 0; ; i++)); do
@@ -133,18 +110,13 @@ declare -A url pid
 url[direct]=$upstream_url
 pid[direct]=
 variants=(direct)
-commands=("upstream: UPSTREAM_TOKEN=... node $here/gateway_bench_upstream.mjs")
+commands=("upstream: UPSTREAM_TOKEN=... node $bench_dir/gateway_bench_upstream.mjs")
 start_mcpauth() {
-  local variant=$1 level=$2 log=$3 port base
-  port=$(free_port)
-  base="http://127.0.0.1:$port"
-  commands+=("$variant: $mcpauth --config mcp.json --log-level $level serve --listen 127.0.0.1:$port 2>$log")
-  progress "starting $variant"
-  "$mcpauth" --config "$tmp/mcp.json" --log-level "$level" serve --listen "127.0.0.1:$port" 2>"$log" &
-  pid[$variant]=$!
-  pids+=("$!")
-  wait_healthz "$base" "${pid[$variant]}" "$tmp/$variant.log"
-  url[$variant]="$base/mcp/up"
+  local variant=$1
+  start_serve "$variant" "$2" "$3" "$tmp/mcp.json"
+  pid[$variant]=$serve_pid
+  pids+=("$serve_pid")
+  url[$variant]="$serve_base/mcp/up"
   variants+=("$variant")
 }
 start_mcpauth gateway warn "$tmp/gateway.log"
@@ -180,7 +152,7 @@ measure() {
   local variant=$1 c=$2 round=$3 t out=$tmp/wrk.out args
   t=$((threads < c ? threads : c))
   request_headers "$variant"
-  args=(-t"$t" -c"$c" -s "$here/gateway_bench.lua" "${request[@]}")
+  args=(-t"$t" -c"$c" -s "$bench_dir/gateway_bench.lua" "${request[@]}")
   if [ "$warmup" -gt 0 ]; then run_wrk /dev/null "${args[@]}" -d"${warmup}s" "${url[$variant]}"; fi
   progress "round $round: $variant, $c connections"
   local mcpauth0 mcpauth1 upstream0 upstream1 machine0 machine1 wrk0 requests
@@ -247,6 +219,13 @@ for c in "${connection_counts[@]}"; do
       printf "| %d | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f | %+.3f | %+.3f | %.0f%% | %.0f | %.3f | %.3f | %+.3f | %.0f%% |",
         c, dr, d50, d99, gr, g50, g99, g50 - d50, g99 - d99, gr / dr * 100, ir, i50, i99, i50 - d50, ir / dr * 100 }')
   echo "$row"
+  note="median of $rounds wrk runs of ${duration}s, $c connection$([ "$c" = 1 ] || echo s)"
+  figure figure="tools/call p50 latency, $c conn." unit=ms value="${m[gateway,5]}" peer=direct \
+    peer_value="${m[direct,5]}" target="excess < 0.3" note="$note"
+  figure figure="tools/call p99 latency, $c conn." unit=ms value="${m[gateway,6]}" peer=direct \
+    peer_value="${m[direct,6]}" note="$note"
+  figure figure="tools/call req/s, $c conn." unit=req/s value="${m[gateway,4]}" peer=direct \
+    peer_value="${m[direct,4]}" target="ratio >= 0.8" note="$note"
   verdicts+=("$(awk -v dr="${m[direct,4]}" -v d50="${m[direct,5]}" -v gr="${m[gateway,4]}" -v g50="${m[gateway,5]}" -v c="$c" 'BEGIN {
       printf "- %d connections: p50 added %.3f ms (%s), throughput kept %.0f%% (%s)", c,
         g50 - d50, (g50 - d50 < 0.3) ? "met" : "missed", gr / dr * 100, (gr >= 0.8 * dr) ? "met" : "missed" }')")
@@ -266,6 +245,6 @@ echo
 echo "Commands (in $tmp, removed afterwards; on 127.0.0.1):"
 echo
 for command in "${commands[@]}"; do echo "    $command"; done
-echo "    wrk -tT -cC -d${duration}s --latency -s $here/gateway_bench.lua $(quoted "${headers[@]}") -H 'Authorization: Bearer ...' $upstream_url   (direct)"
-echo "    wrk -tT -cC -d${duration}s --latency -s $here/gateway_bench.lua $(quoted "${headers[@]}") http://127.0.0.1:PORT/mcp/up   (gateway, gateway-info)"
+echo "    wrk -tT -cC -d${duration}s --latency -s $bench_dir/gateway_bench.lua $(quoted "${headers[@]}") -H 'Authorization: Bearer ...' $upstream_url   (direct)"
+echo "    wrk -tT -cC -d${duration}s --latency -s $bench_dir/gateway_bench.lua $(quoted "${headers[@]}") http://127.0.0.1:PORT/mcp/up   (gateway, gateway-info)"
 echo "    (each after the same with -d${warmup}s, unmeasured; GATEWAY_BENCH_BODY=$(quoted "$GATEWAY_BENCH_BODY"); T = min(C, $threads))"

@@ -4,10 +4,11 @@
 // file). Target: mcpauth at least 10x faster. A benchmark, not a test: it builds nothing and
 // asserts only that every run prints the token.
 //
-//   node tests/bench/token_bench.mjs --build-dir DIR [--runs N] [--warmup N]
+//   node tests/bench/token_bench.mjs --build-dir DIR [--runs N] [--warmup N] [--json FILE]
 //     --build-dir DIR  a built tree with bin/mcpauth and the oauth21 and sqlite plugins
 //     --runs N         timed runs of each command, interleaved (default 50)
 //     --warmup N       untimed rounds first (default 3)
+//     --json FILE      also write the figures to FILE, a JSON object a line (tests/bench/README.md)
 //
 // The setup: the TypeScript SDK peer (tests/peers/ts_sdk_peer.mjs) in this process; a workspace
 // signed in to it with `mcpauth login` and the browser stand-in, as the end-to-end tests do
@@ -21,30 +22,17 @@ import { spawn } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, quantile } from './bench_stats.mjs';
+import {
+  absolutePath, figureWriter, median, parseOptions, quantile, runMain, wholeNumber,
+} from './bench_lib.mjs';
 import { FileOAuthClientProvider } from './ts_sdk_token.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const peersDir = path.join(here, '..', 'peers');
 
 function parseArgs(argv) {
-  const options = { runs: 50, warmup: 3 };
-  for (let i = 0; i < argv.length; i += 1) {
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
-      return argv[++i];
-    };
-    const count = (name, text, min) => {
-      if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`${name} takes a whole number >= ${min}`);
-      return Number(text);
-    };
-    switch (argv[i]) {
-      case '--build-dir': options.buildDir = path.resolve(value()); break;
-      case '--runs': options.runs = count('--runs', value(), 1); break;
-      case '--warmup': options.warmup = count('--warmup', value(), 0); break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
+  const options = parseOptions(argv, { 'build-dir': absolutePath, runs: wholeNumber(1), warmup: wholeNumber(0) },
+    { runs: 50, warmup: 3 });
   if (!options.buildDir) throw new Error('--build-dir is required');
   return options;
 }
@@ -146,16 +134,16 @@ function report(commands, samples, options, loadBefore, loadAfter) {
   lines.push('');
   for (const { argv } of commands) lines.push(`    ${argv.join(' ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+
+  const figure = figureWriter(options.json, 'token');
+  const note = `median of ${options.runs} runs, spawn to exit`;
+  const compared = (field, scale = 1) => ({
+    value: median(of('mcpauth', field)) / scale, peer: 'TS SDK token read, node',
+    peerValue: median(of('sdk', field)) / scale, note,
+  });
+  figure({ figure: 'cold `mcpauth token`, wall time', unit: 'ms', ...compared('ms'), target: 'ratio <= 0.1' });
+  figure({ figure: 'cold `mcpauth token`, peak RSS', unit: 'MB', ...compared('maxrss_kb', 1024) });
+  figure({ figure: 'cold `mcpauth token`, CPU time', unit: 'ms', ...compared('cpu_ms') });
 }
 
-let options;
-try {
-  options = parseArgs(process.argv.slice(2));
-} catch (err) {
-  console.error(`token_bench: ${err.message}`);
-  process.exit(2);
-}
-bench(options).catch((err) => {
-  console.error(`token_bench: ${err.stack ?? err.message}`);
-  process.exit(1);
-});
+runMain('token_bench', parseArgs, bench);
