@@ -2,6 +2,8 @@
 
 #include "plugin_support/scopes.h"
 
+#include <algorithm>
+
 namespace mcpauth::oauth21 {
 
 using namespace plugin_support;
@@ -11,7 +13,12 @@ namespace {
 constexpr uint32_t kStorageLockTimeoutMs = 30'000;
 constexpr int kTokenAttempts = 3;
 constexpr uint64_t kFirstBackoffMs = 500;
-// After the attempts failed transiently, callers use a still-valid token (or fail at once) this long.
+constexpr uint64_t kMaxBackoffMs = 2'000;
+// Without a usable access token a transient failure fails the caller's request, so the attempts go
+// on this long (an authorization server restarting, a short outage) instead of kTokenAttempts.
+constexpr int64_t kAttemptsWithoutTokenMs = 10'000;
+// After the attempts failed transiently, callers use a still-valid token (or fail at once) this long,
+// or until that token expires.
 constexpr int64_t kTransientPauseMs = 10'000;
 
 sdk::Error sign_in_required(const std::string& server, const std::string& why) {
@@ -116,7 +123,8 @@ TokenSet TokenManager::refresh_locked(const std::string& user, bool force, int64
   }
   TokenSet renewed;
   try {
-    renewed = client_credentials_grant ? client_credentials() : use_refresh_token(user, *stored);
+    renewed =
+        client_credentials_grant ? client_credentials(stored ? &*stored : nullptr) : use_refresh_token(user, *stored);
   } catch (const TokenError& e) {  // transient failures, and client_credentials' other failures
     context_.host.count_event("token_refresh_failed");
     if (e.failure() != TokenFailure::transient || !stored) throw;
@@ -136,22 +144,32 @@ TokenSet TokenManager::refresh_locked(const std::string& user, bool force, int64
 // The grant may well be fine: the held tokens are kept, refreshing pauses for a moment so the
 // authorization server is not hammered, and a still-valid access token stays in use meanwhile.
 TokenSet TokenManager::ride_out_outage(const std::string& user, const TokenSet& held, const TokenError& e) {
-  pause_refresh(user, context_.host.now_unix_ms() + kTransientPauseMs);
-  if (held.expires_within(context_.host.now_unix_ms(), 0))
+  const int64_t now = context_.host.now_unix_ms();
+  if (held.expires_within(now, 0)) {
+    pause_refresh(user, now + kTransientPauseMs);
     throw sdk::Error(MCPAUTH_ERR_NETWORK, std::string(e.what()) + "; the tokens are kept, try again later");
+  }
+  // Not past the token's expiry: the first caller after it tries again rather than fail.
+  pause_refresh(
+      user, held.expires_at_ms == 0 ? now + kTransientPauseMs : std::min(now + kTransientPauseMs, held.expires_at_ms));
   context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; using the current access token meanwhile");
   cache(user, held);
   return held;
 }
 
 JsonObject TokenManager::request_with_retries(const AuthServerMetadata& as, const ClientIdentity& client,
-                                              const Params& form, const std::string& what) {
+                                              const Params& form, const std::string& what, const TokenSet* held) {
+  const int64_t give_up_at = context_.host.now_unix_ms() + kAttemptsWithoutTokenMs;
   for (int attempt = 1;; ++attempt) {
     try {
       return context_.token_client().request_tokens(as, client, form, what);
     } catch (const TokenError& e) {
-      if (e.failure() != TokenFailure::transient || attempt == kTokenAttempts) throw;
-      uint64_t backoff = kFirstBackoffMs << (attempt - 1);
+      if (e.failure() != TokenFailure::transient) throw;
+      const uint64_t backoff = std::min(kFirstBackoffMs << std::min(attempt - 1, 8), kMaxBackoffMs);
+      const int64_t now = context_.host.now_unix_ms();
+      // Usable: still valid when the next attempt would be made (else the caller fails with it).
+      const bool held_usable = held && !held->expires_within(now, static_cast<int64_t>(backoff));
+      if (attempt >= kTokenAttempts && (held_usable || now + static_cast<int64_t>(backoff) >= give_up_at)) throw;
       context_.host.log(MCPAUTH_LOG_WARN, std::string(e.what()) + "; retrying in " + std::to_string(backoff) + " ms");
       if (!context_.host.sleep_ms(backoff)) throw sdk::Error(MCPAUTH_ERR_CANCELLED, "shutting down");
     }
@@ -170,7 +188,7 @@ TokenSet TokenManager::use_refresh_token(const std::string& user, const TokenSet
   Params form = {{"grant_type", "refresh_token"}, {"refresh_token", stored.refresh_token}};
   if (context_.settings.send_resource && !stored.resource.empty()) form.emplace_back("resource", stored.resource);
   try {
-    JsonObject body = request_with_retries(as, *client, form, "refreshing the tokens");
+    JsonObject body = request_with_retries(as, *client, form, "refreshing the tokens", &stored);
     TokenSet renewed = read_token_response(body, context_.host.now_unix_ms(), stored.scopes, &stored);
     renewed.issuer = stored.issuer;
     renewed.client_id = stored.client_id;
@@ -187,13 +205,13 @@ TokenSet TokenManager::use_refresh_token(const std::string& user, const TokenSet
   }
 }
 
-TokenSet TokenManager::client_credentials() {
+TokenSet TokenManager::client_credentials(const TokenSet* held) {
   Discovery discovery = context_.discovery();
   ClientIdentity client = context_.clients.obtain(discovery.as, ClientRequest{"", MCPAUTH_FLOW_LOOPBACK});
   Params form = {{"grant_type", "client_credentials"}};
   if (!context_.settings.scopes.empty()) form.emplace_back("scope", join_scopes(context_.settings.scopes));
   if (context_.settings.send_resource) form.emplace_back("resource", discovery.resource);
-  JsonObject body = request_with_retries(discovery.as, client, form, "client_credentials token request");
+  JsonObject body = request_with_retries(discovery.as, client, form, "client_credentials token request", held);
   TokenSet tokens = read_token_response(body, context_.host.now_unix_ms(), context_.settings.scopes, nullptr);
   tokens.refresh_token.clear();  // RFC 6749 4.4.3: none should be issued; a new grant is as cheap
   tokens.issuer = discovery.as.issuer;

@@ -50,10 +50,12 @@ class TokenManager {
   // With the user's mutex held.
   TokenSet refresh_locked(const std::string& user, bool force, int64_t not_before_ms);
   TokenSet use_refresh_token(const std::string& user, const TokenSet& stored);
-  TokenSet client_credentials();
+  TokenSet client_credentials(const TokenSet* held);
   TokenSet ride_out_outage(const std::string& user, const TokenSet& held, const TokenError& e);
+  // Transient failures are retried with backoff: kTokenAttempts times while `held` (the tokens
+  // the caller has, or null) is usable, longer while it is not.
   plugin_support::JsonObject request_with_retries(const AuthServerMetadata& as, const ClientIdentity& client,
-                                                  const Params& form, const std::string& what);
+                                                  const Params& form, const std::string& what, const TokenSet* held);
 
   ServerContext& context_;
   std::mutex mutexes_mutex_;

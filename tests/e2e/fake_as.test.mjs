@@ -5,14 +5,13 @@
 // requests were made, and which were not).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startFakeAs } from '../peers/fake_as.mjs';
 import {
   expectExit,
+  freePort,
   makeWorkspace,
   mcpauthBinary,
   pluginDir,
@@ -78,16 +77,6 @@ function assertLoggedIn(peer, result, what = 'login') {
   assert.match(result.stdout, /Logged in to 'srv'/);
   assertNoSecrets(peer, result);
   assert.equal(tokenRequests(peer, 'authorization_code').length, 1, 'one code exchange');
-}
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 // Sleeps until the newest access token is due for a refresh: past half its lifetime (the plugin
@@ -661,6 +650,7 @@ describe('tokens', () => {
       assertLoggedIn(peer, await login(workspace));
       await sleep(Math.max(0, peer.tokens.access[0].expiresAt + 200 - Date.now()));  // let it expire
       peer.set({ refreshError: 503 });
+      const started = Date.now();
       const probe = await workspace.credentials(5);
       expectExit(probe, 1, 'credentials');
       const report = JSON.parse(probe.stdout);
@@ -670,7 +660,10 @@ describe('tokens', () => {
         assert.match(error, /kept, try again later/);
         assert.doesNotMatch(error, /sign in again/);
       }
-      assert.equal(tokenRequests(peer, 'refresh_token').length, 3, 'one caller retried; the others did not');
+      // No usable token: one caller tried for 10 s (0, 0.5, 1.5, 3.5, 5.5, 7.5, 9.5 s); the others did not.
+      const attempts = tokenRequests(peer, 'refresh_token').length;
+      assert.ok(attempts >= 4 && attempts <= 7, `${attempts} refresh requests`);
+      assert.ok(Date.now() - started >= 9_000, 'the attempts went on for about 10 s');
       const status = await statusOf(workspace);
       assert.equal(status.authenticated, true, 'the tokens are kept');
       assert.equal(status.has_refresh_token, true);
@@ -678,6 +671,19 @@ describe('tokens', () => {
       peer.set({ refreshError: null });
       expectExit(await workspace.credentials(1), 0, 'credentials once the AS is back');
       assert.equal(tokenRequests(peer, 'refresh_token').at(-1).status, 200);
+    });
+  });
+
+  test('an expired token and the AS failing for 4 s (a restart): refreshing goes on past the 3 attempts, and succeeds', async () => {
+    await withFakeAs({ accessTokenTtl: 2 }, {}, async (peer, workspace) => {
+      assertLoggedIn(peer, await login(workspace));
+      await sleep(Math.max(0, peer.tokens.access[0].expiresAt + 200 - Date.now()));  // let it expire
+      peer.set({ refreshError: 503, refreshErrorTimes: 4 });  // attempts at 0, 0.5, 1.5 and 3.5 s fail
+      const probe = await workspace.credentials(3);
+      expectExit(probe, 0, 'credentials');
+      assert.deepEqual(probeSummary(probe), { ok: 3, errors: [], distinct_credentials: 1 });
+      assert.deepEqual(tokenRequests(peer, 'refresh_token').map((r) => r.status), [503, 503, 503, 503, 200]);
+      assert.equal((await statusOf(workspace)).has_refresh_token, true);
     });
   });
 

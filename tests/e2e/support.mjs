@@ -2,8 +2,10 @@
 // configuration naming one MCP server, and running the CLI as a child process (always async:
 // the peers serve from this same process).
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +172,17 @@ export async function mcpStatusWith(peer, token) {
   return response.status;
 }
 
+// A port on 127.0.0.1 that was free a moment ago (for a server that must get a known port).
+export async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
 // The peers' npm packages (tests/peers/node_modules), for tests that drive their clients.
 export const peerRequire = createRequire(path.join(peersDir, 'package.json'));
 
@@ -218,6 +231,7 @@ export async function startServe(config, options = {}) {
   }
   return {
     baseUrl,
+    pid: child.pid,
     output: () => output,
     // SIGTERM, then the exit code (or signal name; 'timeout' and SIGKILL when it does not stop).
     async stop() {

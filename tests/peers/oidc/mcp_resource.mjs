@@ -29,13 +29,7 @@ export function createMcpResource({ mcpUrl, issuer, publicJwks, scopes, required
   app.use(log.middleware());
 
   app.get(new URL(prmUrl).pathname, (req, res) => {
-    res.json({
-      resource: mcpUrl,
-      authorization_servers: [issuer],
-      scopes_supported: scopes,
-      bearer_methods_supported: ['header'],
-      resource_name: 'mcpauth oidc-provider test peer',
-    });
+    res.json(protectedResourceMetadata({ mcpUrl, issuer, scopes, name: 'mcpauth oidc-provider test peer' }));
   });
 
   app.all(
@@ -58,7 +52,19 @@ export function createMcpResource({ mcpUrl, issuer, publicJwks, scopes, required
   };
 }
 
-function jwtVerifier({ issuer, audience, publicJwks }) {
+// The Protected Resource Metadata (RFC 9728) of `mcpUrl`, naming `issuer` as its only AS.
+export function protectedResourceMetadata({ mcpUrl, issuer, scopes, name }) {
+  return {
+    resource: mcpUrl,
+    authorization_servers: [issuer],
+    scopes_supported: scopes,
+    bearer_methods_supported: ['header'],
+    resource_name: name,
+  };
+}
+
+// A verifier for the SDK's requireBearerAuth: RFC 9068 JWTs of `issuer` for `audience`.
+export function jwtVerifier({ issuer, audience, publicJwks }) {
   const keys = createLocalJWKSet(publicJwks);
   return {
     async verifyAccessToken(token) {

@@ -35,6 +35,7 @@ export function createProvider({ issuer, mcpUrl, privateJwk, options }) {
     scopes = ['mcp:tools'],
     defaultResource = false,
     clients = [],
+    adapter, // oidc-provider's storage adapter (default: its in-memory one, lost with the process)
   } = options;
 
   const refreshTokenPolicy = REFRESH_TOKEN_POLICIES[issueRefreshToken];
@@ -49,6 +50,7 @@ export function createProvider({ issuer, mcpUrl, privateJwk, options }) {
   };
 
   return new Provider(issuer, {
+    ...(adapter ? { adapter } : {}),
     jwks: { keys: [privateJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     clients,
