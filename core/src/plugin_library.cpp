@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <regex>
 
 namespace mcpauth::core {
 namespace {
@@ -45,6 +44,12 @@ std::string checked_text(const char* text, const char* what) {
 }
 
 }  // namespace
+
+bool is_valid_plugin_id(std::string_view text) {
+  return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& path) {
   std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
@@ -97,8 +102,7 @@ void PluginLibrary::negotiate() {
 void PluginLibrary::validate_descriptor(const mcpauth_plugin_descriptor& raw) {
   descriptor_ = copy_struct(&raw, kDescriptorMinSize, MCPAUTH_STRUCT_PLUGIN_DESCRIPTOR, "plugin descriptor");
   id_ = checked_text(descriptor_.id, "plugin id");
-  static const std::regex id_pattern("[a-z0-9_]{1,64}");
-  if (!std::regex_match(id_, id_pattern))
+  if (!is_valid_plugin_id(id_))
     throw PluginLoadError("plugin id '" + id_.substr(0, 64) + "' is invalid: use 1-64 characters of [a-z0-9_]");
   version_ = checked_text(descriptor_.version, "plugin version");
   description_ = checked_text(descriptor_.description, "plugin description");

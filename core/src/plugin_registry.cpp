@@ -21,11 +21,29 @@ void PluginRegistry::scan(const std::vector<std::filesystem::path>& directories)
       if (entry.path().extension() == ".so" && !entry.is_directory()) files.push_back(entry.path());
     if (error) rejections_.push_back({directory, "cannot read plugin directory: " + error.message()});
     std::sort(files.begin(), files.end());
-    for (const auto& file : files) load(file);
+    for (const auto& file : files)
+      if (std::find(tried_.begin(), tried_.end(), file) == tried_.end()) load(file);
   }
 }
 
+void PluginRegistry::load_named(const std::vector<std::filesystem::path>& directories,
+                                const std::vector<std::string>& ids) {
+  bool all_found = true;
+  for (const auto& id : ids) {
+    if (std::any_of(plugins_.begin(), plugins_.end(), [&](const auto& plugin) { return plugin->id() == id; })) continue;
+    const bool plain = is_valid_plugin_id(id);  // else it might name a path: left to the scan
+    const std::string file_name = "mcpauth_" + id + ".so";
+    const auto holding = std::find_if(directories.begin(), directories.end(), [&](const auto& directory) {
+      std::error_code error;
+      return plain && std::filesystem::is_regular_file(directory / file_name, error);
+    });
+    if (holding == directories.end() || !load(*holding / file_name) || plugins_.back()->id() != id) all_found = false;
+  }
+  if (!all_found) scan(directories);
+}
+
 bool PluginRegistry::load(const std::filesystem::path& library_path) {
+  tried_.push_back(library_path);
   std::shared_ptr<PluginLibrary> plugin;
   try {
     plugin = PluginLibrary::load(library_path);

@@ -231,3 +231,22 @@ TEST_CASE("token prints the credential alone, or says how to sign in") {
   CHECK(misplaced.exit_code == 2);
   CHECK_THAT(misplaced.output, Catch::Contains("--user applies only to 'token'"));
 }
+
+TEST_CASE("token logs no notes unless asked (--log-level info); other commands still do") {
+  mcpauth::test::TempDir dir("cli-token-quiet");
+  fs::path file = dir / "mcp.json";
+  std::ofstream(file) << R"({"mcpauth": {"default_storage": {"plugin": "sqlite", "config": {"path": ")"
+                      << (dir / "tokens.db").string() << R"(", "encryption_key_env": "CLI_TEST_KEY"}}},
+    "static": {"url": "https://a.example.com/mcp", "auth_type": "bearer", "auth_token": "static-bearer-token-123"}})";
+  ::setenv("CLI_TEST_KEY", mcpauth::crypto::FernetKey::generate().encoded().c_str(), 1);
+  const std::string base = "--config " + file.string() + " ";
+  const std::string note = "keys from environment variable CLI_TEST_KEY";  // the sqlite store's info line
+
+  Result quiet = run_mcpauth(base + "token static");
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.output == "static-bearer-token-123\n");
+  Result noted = run_mcpauth(base + "--log-level info token static");
+  CHECK(noted.exit_code == 0);
+  CHECK_THAT(noted.output, Catch::Contains(note) && Catch::EndsWith("\nstatic-bearer-token-123\n"));
+  CHECK_THAT(run_mcpauth(base + "status static").output, Catch::Contains(note));
+}

@@ -106,7 +106,7 @@ Options:
                      directories (repeatable).
   --strict           Unknown configuration keys are errors, not warnings.
   --json             Machine-readable output (plugins, config, status, tools).
-  --log-level LEVEL  debug, info, warn or error (default: info).
+  --log-level LEVEL  debug, info, warn or error (default: info; warn for token).
   -h, --help         Show this help.
   --version          Show the version and the plugin ABI version.
 

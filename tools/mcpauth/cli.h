@@ -23,7 +23,7 @@ struct GlobalOptions {
   std::vector<std::string> plugin_dirs;    // --plugin-dir DIR (repeatable): replaces configured dirs
   bool strict = false;                     // --strict
   bool json = false;                       // --json (machine-readable output where offered)
-  std::string log_level = "info";          // --log-level LEVEL
+  std::optional<std::string> log_level;    // --log-level LEVEL (default info; warn for token)
 };
 
 // login: how the browser flow runs. Unset values come from the server's auth config.

@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "target_servers.h"
 
+#include "mcpauth/core/log.h"
 #include "mcpauth/core/plugin_error.h"
 #include "mcpauth/core/server_binding.h"
 
@@ -35,7 +36,9 @@ std::string how_to_sign_in(const Invocation& invocation, const std::string& serv
 }  // namespace
 
 int run_token(const Invocation& invocation) {
-  TargetServers targets = target_servers(invocation, false);
+  // Notes (such as where a store keeps its keys) are for --log-level info: scripts want the token.
+  if (!invocation.options.log_level) core::set_log_level(core::LogLevel::warn);
+  TargetServers targets = target_servers(invocation, false, PluginsToLoad::servers_own);
   const config::ServerConfig& server = targets.servers.front();
   core::ServerBinding binding(targets.registry, server);
   core::HeaderList headers;

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
       std::cout << cli::kUsage;
       return invocation.help ? 0 : 2;
     }
-    core::set_log_level(core::parse_log_level(invocation.options.log_level));
+    core::set_log_level(core::parse_log_level(invocation.options.log_level.value_or("info")));
     const std::string& command = invocation.words[0];
     if (invocation.listen && command != "serve") throw cli::UsageError("--listen applies only to 'serve'");
     if (invocation.user && command != "token") throw cli::UsageError("--user applies only to 'token'");

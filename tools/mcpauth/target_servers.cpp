@@ -23,9 +23,17 @@ std::optional<config::Config> optional_configuration(const GlobalOptions& option
   }
 }
 
+void load_plugins(TargetServers& targets, const std::vector<std::filesystem::path>& directories,
+                  PluginsToLoad plugins) {
+  if (plugins == PluginsToLoad::all) return targets.registry.scan(directories);
+  std::vector<std::string> ids;
+  for (const auto& server : targets.servers) ids.insert(ids.end(), {server.auth.plugin, server.storage.plugin});
+  targets.registry.load_named(directories, ids);
+}
+
 }  // namespace
 
-TargetServers target_servers(const Invocation& invocation, bool all_when_unnamed) {
+TargetServers target_servers(const Invocation& invocation, bool all_when_unnamed, PluginsToLoad plugins) {
   const std::string& command = invocation.words.at(0);
   const AdhocServerOptions& adhoc = invocation.adhoc;
   if (invocation.words.size() > 2) throw UsageError("'" + command + "' takes at most one server name");
@@ -42,7 +50,7 @@ TargetServers target_servers(const Invocation& invocation, bool all_when_unnamed
     std::optional<config::Config> loaded = optional_configuration(invocation.options);
     const config::Settings* settings = loaded ? &loaded->settings : nullptr;
     targets.servers.push_back(adhoc_server(adhoc, invocation.login.callback_port, settings));
-    targets.registry.scan(plugin_dirs(invocation.options, settings));
+    load_plugins(targets, plugin_dirs(invocation.options, settings), plugins);
     return targets;
   }
   config::Config loaded = load_configuration(invocation.options);
@@ -51,7 +59,7 @@ TargetServers target_servers(const Invocation& invocation, bool all_when_unnamed
   else
     std::copy_if(loaded.servers.begin(), loaded.servers.end(), std::back_inserter(targets.servers),
                  [](const config::ServerConfig& server) { return server.enabled; });
-  targets.registry.scan(plugin_dirs(invocation.options, &loaded.settings));
+  load_plugins(targets, plugin_dirs(invocation.options, &loaded.settings), plugins);
   return targets;
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace mcpauth::core {
 
@@ -20,6 +21,9 @@ class PluginLoadError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Whether text is a valid plugin id: 1-64 characters of [a-z0-9_].
+bool is_valid_plugin_id(std::string_view text);
 
 class PluginLibrary {
  public:
