@@ -38,7 +38,7 @@ const Object& object_value(const Var& value, const Location& at) {
 void check_fields(const Object& object, std::span<const Rule> rules, const Location& at, Context& ctx,
                   std::string_view unknown_note) {
   for (const auto& [key, value] : object) {
-    const auto rule = std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.key == key; });
+    const auto rule = std::find_if(rules.begin(), rules.end(), [&name = key](const Rule& r) { return r.key == name; });
     if (rule == rules.end()) {
       ctx.unknown_key(at.key(key), unknown_note);
     } else if (!value.isEmpty()) {

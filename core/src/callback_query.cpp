@@ -3,6 +3,8 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+
 namespace mcpauth::core {
 namespace {
 
@@ -13,10 +15,14 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, text.find_last_not_of(blanks) - first + 1);
 }
 
+// Form decoding: '+' is a space. (Poco's plusAsSpace only applies after a '?' in the text, never in
+// a parameter on its own.)
 std::optional<std::string> decoded(std::string_view raw) {
+  std::string text(raw);
+  std::replace(text.begin(), text.end(), '+', ' ');
   std::string out;
   try {
-    Poco::URI::decode(std::string(raw), out, true);
+    Poco::URI::decode(text, out);
   } catch (const Poco::Exception&) {  // a broken %-escape
     return std::nullopt;
   }

@@ -6,6 +6,8 @@
 
 #include "www_authenticate.h"
 
+#include <algorithm>
+
 namespace mcpauth::oauth21 {
 
 using namespace plugin_support;
@@ -45,6 +47,13 @@ void check_endpoints(const AuthServerMetadata& as) {
     OAuthHttp::require_allowed(as.registration_endpoint, Endpoint::authorization_server, "registration_endpoint");
   if (!as.revocation_endpoint.empty())
     OAuthHttp::require_allowed(as.revocation_endpoint, Endpoint::authorization_server, "revocation_endpoint");
+}
+
+// RFC 6749 section 3.3: printable ASCII but '"' and '\'. The header is raw bytes from the network;
+// anything else could not be stored and read back as it was.
+bool is_scope_token(const std::string& scope) {
+  return std::all_of(scope.begin(), scope.end(),
+                     [](unsigned char c) { return c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e); });
 }
 
 struct ProtectedResource {
@@ -99,7 +108,9 @@ ChallengeHints read_challenge(const std::string& www_authenticate) {
   if (!bearer) return hints;
   if (auto it = bearer->params.find("resource_metadata"); it != bearer->params.end())
     hints.resource_metadata_url = it->second;
-  if (auto it = bearer->params.find("scope"); it != bearer->params.end()) hints.scopes = split_scopes(it->second);
+  if (auto it = bearer->params.find("scope"); it != bearer->params.end())
+    for (std::string& scope : split_scopes(it->second))
+      if (is_scope_token(scope)) hints.scopes.push_back(std::move(scope));
   return hints;
 }
 

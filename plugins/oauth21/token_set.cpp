@@ -6,6 +6,8 @@
 
 #include <mcpauth/plugin.hpp>
 
+#include <limits>
+
 #include <strings.h>
 
 namespace mcpauth::oauth21 {
@@ -57,7 +59,9 @@ TokenSet read_token_response(const JsonObject& body, int64_t now_ms, const std::
   tokens.access_token = *access_token;
   tokens.token_type = "Bearer";
   tokens.obtained_at_ms = now_ms;
-  if (std::optional<int64_t> expires_in = get_int(body, "expires_in"); expires_in && *expires_in > 0)
+  // A lifetime past what the clock can count is kept as none: never refreshed ahead of time.
+  if (std::optional<int64_t> expires_in = get_int(body, "expires_in");
+      expires_in && *expires_in > 0 && *expires_in <= (std::numeric_limits<int64_t>::max() - now_ms) / 1000)
     tokens.expires_at_ms = now_ms + *expires_in * 1000;
   tokens.refresh_token = get_string(body, "refresh_token").value_or(previous ? previous->refresh_token : "");
   if (std::optional<std::string> scope = get_string(body, "scope"))

@@ -25,15 +25,17 @@ std::optional<std::string> get_string(const JsonObject& object, const std::strin
 std::optional<int64_t> get_int(const JsonObject& object, const std::string& key) {
   if (!object || !object->has(key)) return std::nullopt;
   Poco::Dynamic::Var value = object->get(key);
-  if (!value.isInteger()) {
-    if (!value.isNumeric() && !value.isString()) return std::nullopt;
-    try {
-      return static_cast<int64_t>(value.convert<double>());
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
+  if (!value.isInteger() && !value.isNumeric() && !value.isString()) return std::nullopt;
+  try {
+    if (value.isInteger()) return value.convert<int64_t>();  // Poco::RangeException past int64
+    // Outside int64 (or NaN) the cast would be undefined: no usable number then.
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    const double number = value.convert<double>();
+    if (!(number >= -kTwoTo63 && number < kTwoTo63)) return std::nullopt;
+    return static_cast<int64_t>(number);
+  } catch (const std::exception&) {
+    return std::nullopt;
   }
-  return value.convert<int64_t>();
 }
 
 std::optional<bool> get_bool(const JsonObject& object, const std::string& key) {

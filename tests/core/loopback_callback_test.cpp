@@ -122,6 +122,16 @@ TEST_CASE("only the callback with the expected state reaches the handler, once")
   CHECK(handler.calls == 1);
 }
 
+TEST_CASE("the state is form-decoded: '+' is a space, %2B a plus") {
+  core::LoopbackCallbackServer server(0);
+  RecordingHandler handler;
+  auto waiting = std::async(std::launch::async, [&] { return server.wait("a+b c", handler.succeeding("ok"), 20s); });
+  CHECK(request(server.port(), "/callback?state=a+b+c").status == 400);
+  CHECK(request(server.port(), "/callback?code=x&state=a%2Bb+c").status == 200);
+  CHECK(waiting.get() == "ok");
+  CHECK(handler.calls == 1);
+}
+
 TEST_CASE("the page escapes what the handler says") {
   core::LoopbackCallbackServer server(0);
   auto waiting = std::async(std::launch::async, [&] {
