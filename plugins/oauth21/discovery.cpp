@@ -106,7 +106,8 @@ ChallengeHints read_challenge(const std::string& www_authenticate) {
   ChallengeHints hints;
   std::optional<Challenge> bearer = find_bearer(parse_www_authenticate(www_authenticate));
   if (!bearer) return hints;
-  if (auto it = bearer->params.find("resource_metadata"); it != bearer->params.end())
+  // A resource_metadata that is no http(s) URL is ignored: the well-known locations are tried.
+  if (auto it = bearer->params.find("resource_metadata"); it != bearer->params.end() && parse_url(it->second))
     hints.resource_metadata_url = it->second;
   if (auto it = bearer->params.find("scope"); it != bearer->params.end())
     for (std::string& scope : split_scopes(it->second))

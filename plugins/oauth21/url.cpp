@@ -13,10 +13,11 @@ namespace {
 
 int default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
 
-bool has_space_or_control(std::string_view text) {
+// URLs are ASCII (RFC 3986): spaces, control characters and bytes >= 0x7f are refused, not guessed at.
+bool has_byte_outside_visible_ascii(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) {
     const auto byte = static_cast<unsigned char>(c);
-    return byte <= 0x20 || byte == 0x7f;
+    return byte <= 0x20 || byte >= 0x7f;
   });
 }
 
@@ -184,7 +185,7 @@ std::string Url::origin() const {
 std::string Url::text() const { return origin() + path + (query.empty() ? "" : "?" + query); }
 
 std::optional<Url> parse_url(std::string_view text) {
-  if (has_space_or_control(text)) return std::nullopt;
+  if (has_byte_outside_visible_ascii(text)) return std::nullopt;
   const size_t scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos) return std::nullopt;
   Url url;
@@ -204,7 +205,7 @@ std::optional<Url> parse_url(std::string_view text) {
 }
 
 std::optional<Url> resolve_location(const Url& base, std::string_view location) {
-  if (has_space_or_control(location)) return std::nullopt;
+  if (has_byte_outside_visible_ascii(location)) return std::nullopt;
   location = location.substr(0, location.find('#'));
   std::optional<Url> target;
   if (starts_with_scheme(location)) {

@@ -26,7 +26,7 @@ struct Url {
 };
 
 // Parses an absolute http(s) URL. nullopt for anything else (other schemes, no host, bad port,
-// userinfo, spaces or control characters). A fragment is dropped.
+// userinfo, spaces, control characters or bytes outside ASCII). A fragment is dropped.
 std::optional<Url> parse_url(std::string_view text);
 
 // Resolves a Location header value (absolute, scheme-relative "//h/p", absolute-path "/p" or

@@ -101,7 +101,10 @@ TEST_CASE("parse_url refuses what is not an absolute http(s) URL with a plain ho
                                                  std::string_view("https://a/\0b", 12),
                                                  "https://example.com\\@evil.com/",
                                                  "https://exa%6dple.com/",
-                                                 "https://a!b/"};
+                                                 "https://a!b/",
+                                                 "https://caf\xc3\xa9.example/",
+                                                 "https://example.com/\xff",
+                                                 "https://example.com/\x7f"};
   for (std::string_view text : refused) {
     INFO(text);
     CHECK_FALSE(oauth21::parse_url(text).has_value());
