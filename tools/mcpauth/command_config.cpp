@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "host_setup.h"
 #include "schema_reference.h"
+#include "text_table.h"
 
 #include "mcpauth/core/log.h"
 #include "mcpauth/core/server_binding.h"
@@ -11,7 +12,6 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
-#include <iomanip>
 #include <iostream>
 
 namespace mcpauth::cli {
@@ -48,13 +48,11 @@ void print_table(const config::Config& loaded, const std::vector<ServerReport>& 
     std::cout << "No servers configured.\n";
     return;
   }
-  std::cout << std::left << std::setw(24) << "SERVER" << std::setw(9) << "ENABLED" << std::setw(14) << "AUTH"
-            << std::setw(14) << "STORAGE"
-            << "STATUS\n";
+  std::vector<TextRow> rows;
   for (const auto& report : reports)
-    std::cout << std::left << std::setw(24) << report.server->name << std::setw(9)
-              << (report.server->enabled ? "yes" : "no") << std::setw(14) << report.server->auth.plugin << std::setw(14)
-              << report.server->storage.plugin << (report.problem.empty() ? "ok" : "problem (see below)") << "\n";
+    rows.push_back({report.server->name, report.server->enabled ? "yes" : "no", report.server->auth.plugin,
+                    report.server->storage.plugin, report.problem.empty() ? "ok" : "problem (see below)"});
+  print_text_table(std::cout, {"SERVER", "ENABLED", "AUTH", "STORAGE", "STATUS"}, rows);
 }
 
 // --plugin-dir if given; else the directories of the configuration, which must then load. A refused

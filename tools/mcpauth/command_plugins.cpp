@@ -1,27 +1,29 @@
 // `mcpauth plugins`: what the host loaded, and what it refused and why.
 #include "commands.h"
 #include "host_setup.h"
+#include "schema_reference.h"
+#include "text_table.h"
 
 #include "mcpauth/core/log.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
-#include <iomanip>
 #include <iostream>
 
 namespace mcpauth::cli {
 namespace {
 
-std::string kind_names(const core::PluginLibrary& plugin) {
-  std::string names;
-  if (plugin.has_kind(MCPAUTH_KIND_AUTH)) names = "auth";
-  if (plugin.has_kind(MCPAUTH_KIND_STORAGE)) names += names.empty() ? "storage" : ",storage";
-  return names;
-}
-
 std::string abi_version(const core::PluginLibrary& plugin) {
   return std::to_string(plugin.abi_major()) + "." + std::to_string(plugin.abi_minor());
+}
+
+std::vector<TextRow> table_rows(const core::PluginRegistry& registry) {
+  std::vector<TextRow> rows;
+  for (const auto& plugin : registry.plugins())
+    rows.push_back({plugin->id(), kind_names(plugin->kinds(), ","), plugin->version(), abi_version(*plugin),
+                    plugin->path().string()});
+  return rows;
 }
 
 void print_json(const core::PluginRegistry& registry) {
@@ -29,7 +31,7 @@ void print_json(const core::PluginRegistry& registry) {
   for (const auto& plugin : registry.plugins()) {
     Poco::JSON::Object entry;
     entry.set("id", plugin->id());
-    entry.set("kinds", kind_names(*plugin));
+    entry.set("kinds", kind_names(plugin->kinds(), ","));
     entry.set("version", plugin->version());
     entry.set("abi", abi_version(*plugin));
     entry.set("description", plugin->description());
@@ -53,12 +55,7 @@ void print_table(const core::PluginRegistry& registry) {
   if (registry.plugins().empty())
     std::cout << "No plugins loaded.\n";
   else
-    std::cout << std::left << std::setw(16) << "ID" << std::setw(14) << "KIND" << std::setw(10) << "VERSION"
-              << std::setw(6) << "ABI"
-              << "PATH\n";
-  for (const auto& plugin : registry.plugins())
-    std::cout << std::left << std::setw(16) << plugin->id() << std::setw(14) << kind_names(*plugin) << std::setw(10)
-              << plugin->version() << std::setw(6) << abi_version(*plugin) << plugin->path().string() << "\n";
+    print_text_table(std::cout, {"ID", "KIND", "VERSION", "ABI", "PATH"}, table_rows(registry));
   if (!registry.rejections().empty()) {
     std::cout << "\nRefused:\n";
     for (const auto& rejection : registry.rejections())

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "status_summary.h"
 #include "target_servers.h"
+#include "text_table.h"
 
 #include "mcpauth/core/server_binding.h"
 
@@ -10,8 +11,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include <algorithm>
-#include <iomanip>
 #include <iostream>
 
 namespace mcpauth::cli {
@@ -60,18 +59,12 @@ void print_table(const std::vector<StatusReport>& reports) {
     std::cout << "No enabled servers configured.\n";
     return;
   }
-  size_t server_width = 6, plugin_width = 4;  // the headings
-  for (const auto& report : reports) {
-    server_width = std::max(server_width, report.server.size());
-    plugin_width = std::max(plugin_width, report.plugin.size());
-  }
-  const int server_column = static_cast<int>(server_width + 2), plugin_column = static_cast<int>(plugin_width + 2);
   const auto now = std::chrono::system_clock::now();
-  std::cout << std::left << std::setw(server_column) << "SERVER" << std::setw(plugin_column) << "AUTH"
-            << "STATUS\n";
+  std::vector<TextRow> rows;
   for (const auto& report : reports)
-    std::cout << std::left << std::setw(server_column) << report.server << std::setw(plugin_column) << report.plugin
-              << (report.error.empty() ? summarize_status(report.status_json, now) : "error: " + report.error) << "\n";
+    rows.push_back({report.server, report.plugin,
+                    report.error.empty() ? summarize_status(report.status_json, now) : "error: " + report.error});
+  print_text_table(std::cout, {"SERVER", "AUTH", "STATUS"}, rows);
 }
 
 }  // namespace

@@ -216,13 +216,6 @@ void add_rows(const Object& node, const std::string& prefix, std::vector<Row>& r
   }
 }
 
-std::string kind_text(uint32_t kinds) {
-  std::vector<std::string> names;
-  if (kinds & MCPAUTH_KIND_AUTH) names.emplace_back("auth");
-  if (kinds & MCPAUTH_KIND_STORAGE) names.emplace_back("storage");
-  return join(names, ", ");
-}
-
 std::string anchor(const std::string& id) {
   std::string out;
   for (char c : id)
@@ -232,11 +225,18 @@ std::string anchor(const std::string& id) {
 
 }  // namespace
 
+std::string kind_names(uint32_t kinds, const std::string& separator) {
+  std::vector<std::string> names;
+  if (kinds & MCPAUTH_KIND_AUTH) names.emplace_back("auth");
+  if (kinds & MCPAUTH_KIND_STORAGE) names.emplace_back("storage");
+  return join(names, separator);
+}
+
 std::string markdown_section(const PluginSchema& plugin) {
   const Object::Ptr schema = parse_schema(plugin);
   std::ostringstream out;
   out << "## " << code(plugin.id) << "\n\n"
-      << "Kind: " << kind_text(plugin.kinds) << ". Version: " << code(plugin.version) << ".\n\n"
+      << "Kind: " << kind_names(plugin.kinds, ", ") << ". Version: " << code(plugin.version) << ".\n\n"
       << plain(plugin.description) << "\n\n";
   if (const std::string about = description_of(*schema); !about.empty()) out << about << "\n\n";
 

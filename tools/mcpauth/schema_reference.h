@@ -16,6 +16,9 @@ struct PluginSchema {
   std::string schema_json;  // the plugin's config_schema, a JSON Schema the host has compiled
 };
 
+// A plugin's kinds as words: "auth", "storage", or both joined by separator.
+std::string kind_names(uint32_t kinds, const std::string& separator);
+
 // The whole reference: a header saying how it is generated, an index, then one section per plugin
 // in the order given. Throws std::invalid_argument naming the plugin when a schema is not JSON.
 std::string markdown_reference(const std::vector<PluginSchema>& plugins);

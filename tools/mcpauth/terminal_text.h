@@ -1,5 +1,6 @@
-// Text from a server on the user's terminal: kept readable (UTF-8 stays), but never able to steer
-// the terminal (control characters, including the C1 ones such as CSI, are shown as \xNN).
+// Text from a server on the user's terminal: kept readable (well-formed UTF-8 stays), but never
+// able to steer the terminal: control characters (C0, DEL, and C1 such as CSI, in UTF-8 or as a
+// lone byte) and bytes that are no well-formed UTF-8 are shown as \xNN.
 #pragma once
 
 #include <string>
