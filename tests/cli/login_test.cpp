@@ -62,7 +62,8 @@ PY
       "paste": {"url": "https://paste.example/mcp", "auth": {"plugin": "interactive_test", "config": {"state": "fixed-state-1234"}}},
       "refusing": {"url": "https://refusing.example/mcp", "auth": {"plugin": "interactive_test", "config": {"code": "bad-code"}}},
       "robot": {"url": "https://robot.example/mcp", "auth": {"plugin": "interactive_test", "config": {"grant": "client_credentials"}}},
-      "open": {"url": "https://open.example/mcp"}
+      "open": {"url": "https://open.example/mcp"},
+      "uploaded": {"url": "https://uploaded.example/mcp", "auth": {"plugin": "manual_jwt", "config": {"auth_type": "jwt"}}}
     })";
     key_ = mcpauth::crypto::FernetKey::generate().encoded();
   }
@@ -191,7 +192,7 @@ TEST_CASE("status --json gives each server's status object or its error") {
   INFO(json.output);
   REQUIRE(json.exit_code == 0);
   Poco::JSON::Array::Ptr servers = Poco::JSON::Parser().parse(json.output).extract<Poco::JSON::Array::Ptr>();
-  REQUIRE(servers->size() == 5);
+  REQUIRE(servers->size() == 6);
   std::map<std::string, Poco::JSON::Object::Ptr> by_name;
   for (size_t i = 0; i < servers->size(); ++i)
     by_name[servers->getObject(i)->getValue<std::string>("server")] = servers->getObject(i);
@@ -199,6 +200,7 @@ TEST_CASE("status --json gives each server's status object or its error") {
   CHECK(by_name.at("robot")->getObject("status")->getValue<bool>("authenticated"));
   CHECK_FALSE(by_name.at("demo")->getObject("status")->getValue<bool>("authenticated"));
   CHECK(by_name.at("open")->getValue<std::string>("plugin") == "none");
+  CHECK_FALSE(by_name.at("uploaded")->getObject("status")->getValue<bool>("authenticated"));
 }
 
 TEST_CASE("a server whose binding fails gets its error on its line; the others are still shown") {
@@ -236,6 +238,18 @@ TEST_CASE("a refused sign-in fails with the plugin's message, on the page and in
   const std::string page = setup.browser_page();
   CHECK_THAT(page, Catch::StartsWith("400\n") && Catch::Contains("Sign-in failed") &&
                        Catch::Contains("the authorization code was refused"));
+}
+
+TEST_CASE("a plugin without interactive sign-in: login and call say what it needs instead") {
+  LoginSetup setup;
+  for (const std::string command : {"login uploaded", "call uploaded tools/list"}) {
+    Result result = setup.mcpauth(command, "/nonexistent-browser");
+    INFO(command << ": " << result.output);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("server 'uploaded' has no interactive sign-in (auth plugin manual_jwt)") &&
+                                  Catch::Contains("an admin must upload one"));
+    CHECK_THAT(result.output, !Catch::Contains("begin_authorization") && !Catch::Contains("browser to sign in"));
+  }
 }
 
 TEST_CASE("client credentials need no browser") {

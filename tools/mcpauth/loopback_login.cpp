@@ -3,6 +3,7 @@
 #include "mcpauth/core/browser.h"
 #include "mcpauth/core/log.h"
 #include "mcpauth/core/loopback_callback.h"
+#include "mcpauth/core/plugin_error.h"
 #include "mcpauth/core/server_store.h"
 
 #include <iostream>
@@ -78,6 +79,25 @@ void show_waiting(const std::string& redirect_uri, std::chrono::seconds timeout,
   std::cerr << "Waiting for the browser (up to " << timeout.count() << " s)…" << std::endl;
 }
 
+// begin_authorization, with a plugin that has no interactive sign-in (manual_jwt) explained: its
+// refusal of credentials says what to do instead ("an admin must upload one ...").
+core::AuthInstance::Authorization begin_sign_in(const core::AuthInstance& auth, const std::string& redirect_uri) {
+  try {
+    return auth.begin_authorization("", redirect_uri, MCPAUTH_FLOW_LOOPBACK, "");
+  } catch (const core::PluginError& e) {
+    if (e.status() != MCPAUTH_ERR_UNSUPPORTED) throw;
+    std::string instead;
+    try {
+      auth.get_credentials("");
+    } catch (const core::PluginError& refusal) {
+      instead = std::string(": ") + refusal.what();
+    }
+    throw core::PluginError(MCPAUTH_ERR_UNSUPPORTED, "server '" + auth.server_name() +
+                                                         "' has no interactive sign-in (auth plugin " +
+                                                         auth.library().id() + ")" + instead);
+  }
+}
+
 }  // namespace
 
 void loopback_login(core::ServerBinding& binding, const LoginSettings& settings, bool no_browser,
@@ -86,8 +106,7 @@ void loopback_login(core::ServerBinding& binding, const LoginSettings& settings,
   std::unique_ptr<core::LoopbackCallbackServer> callback = open_callback_server(store, settings.callback_port);
   const std::string redirect_uri = callback->redirect_uri(settings.callback_host);
   const core::AuthInstance& auth = binding.auth();
-  const core::AuthInstance::Authorization authorization =
-      auth.begin_authorization("", redirect_uri, MCPAUTH_FLOW_LOOPBACK, "");
+  const core::AuthInstance::Authorization authorization = begin_sign_in(auth, redirect_uri);
 
   show_url(binding.name(), authorization.url, no_browser, url_out);
   show_waiting(redirect_uri, settings.timeout, no_browser);
