@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz (clang, -DMCPAUTH_FUZZ=ON, in build-fuzz/) and runs
 # each for a bounded time on a temporary copy of its seed corpus (tests/fuzz/corpus/<target>/;
-# the repository is never written to). Fails on any crash, leak, timeout or sanitizer report,
-# naming the target and the reproducer. Ends with a table: executions and corpus size per target.
+# the repository is never written to). Fails on any crash, leak, timeout or sanitizer report.
+# Ends with a table (executions and corpus size per target), then, for each failure, the report's
+# first lines and the reproducer in base64: the end of the output is what CI logs keep.
 #
 #   tools/run-fuzz.sh                      # every target, 15 s each (about 3 minutes: CI)
 #   tools/run-fuzz.sh --seconds 600 --target fuzz_jwt
@@ -58,6 +59,7 @@ cmake --build "$build" -j "$jobs" --target "${targets[@]}" || exit 2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcpauth-fuzz.XXXXXX")
 failed=()
+failures="$work/failures"
 rows=()
 total=0
 export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
@@ -80,11 +82,15 @@ for target in "${targets[@]}"; do
   if [[ $status -ne 0 || -n "$reproducers" ]] || grep -q -e 'runtime error:' -e 'ERROR: AddressSanitizer' \
        -e 'ERROR: LeakSanitizer' "$log"; then
     failed+=("$target")
-    echo "!! $target FAILED (exit $status); last lines of $log:" >&2
-    grep -m1 -A20 -e '==ERROR' -e 'runtime error:' -e 'ERROR: libFuzzer' -e 'ALARM' "$log" >&2 || tail -30 "$log" >&2
-    for file in $reproducers; do
-      echo "!! reproducer: $file  (run: $build/fuzz/$target $file)" >&2
-    done
+    {
+      echo "!! $target FAILED (exit $status); from $log:"
+      grep -m1 -A20 -e '==ERROR' -e 'runtime error:' -e 'ERROR: libFuzzer' -e 'ALARM' "$log" || tail -30 "$log"
+      for file in $reproducers; do
+        echo "!! reproducer: $file  (run: $build/fuzz/$target $file); its bytes in base64"
+        echo "!! (to reproduce elsewhere: base64 -d > crash, then run the target on it):"
+        head -c 4096 "$file" | base64 -w 100
+      done
+    } >>"$failures"
   fi
 done
 
@@ -94,6 +100,8 @@ for row in "${rows[@]}"; do echo "$row"; done
 printf '%-24s %14s\n' total "$total"
 
 if [[ ${#failed[@]} -gt 0 ]]; then
+  echo >&2
+  cat "$failures" >&2
   echo "FAILED: ${failed[*]} (logs and reproducers kept in $work)" >&2
   exit 1
 fi
