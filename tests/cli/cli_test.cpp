@@ -232,6 +232,20 @@ TEST_CASE("token prints the credential alone, or says how to sign in") {
   CHECK_THAT(misplaced.output, Catch::Contains("--user applies only to 'token'"));
 }
 
+TEST_CASE("token starts without the network module; the commands that speak HTTP load it") {
+  const fs::path config = write_config("module.json", R"({
+    "static": {"url": "http://127.0.0.1:9/mcp", "auth_type": "bearer", "auth_token": "static-bearer-token-123"}})");
+  const std::string base = "--config " + config.string() + " ";
+  // LD_DEBUG=files: the dynamic loader names every library it opens, on stderr.
+  Result token = mcpauth::test::run_command("LD_DEBUG=files " MCPAUTH_BINARY " " + base + "token static 2>&1");
+  CHECK(token.exit_code == 0);
+  CHECK_THAT(token.output, Catch::Contains("mcpauth_manual_jwt.so") && !Catch::Contains("mcpauth_network.so") &&
+                               !Catch::Contains("libPocoNet"));
+  Result call = mcpauth::test::run_command("LD_DEBUG=files " MCPAUTH_BINARY " " + base + "call static tools/list 2>&1");
+  CHECK(call.exit_code == 1);  // nothing listens on port 9
+  CHECK_THAT(call.output, Catch::Contains("mcpauth_network.so") && Catch::Contains("libPocoNet"));
+}
+
 TEST_CASE("token logs no notes unless asked (--log-level info); other commands still do") {
   mcpauth::test::TempDir dir("cli-token-quiet");
   fs::path file = dir / "mcp.json";

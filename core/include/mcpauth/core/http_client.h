@@ -1,4 +1,6 @@
 // The host's HTTP(S) client (Poco): used by plugins through the host table and by the host itself.
+// Defined in mcpauth_core_net (core/CMakeLists.txt), or, in the `mcpauth` executable, by a
+// forwarder that loads the CLI's network module first (tools/mcpauth/network_module.h).
 #pragma once
 
 #include <mcpauth/plugin.hpp>
