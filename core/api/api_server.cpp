@@ -135,8 +135,11 @@ void ApiServer::start() {
 void ApiServer::stop() {
   if (parts_->stopped) return;
   parts_->stopped = true;
-  parts_->server.stopAll(false);             // no new connections; open ones close after their current request
-  parts_->api.upstream_answers.close_all();  // a quiet MCP event stream would hold the stop up
+  // First: stopAll(false) waits for every request in progress (Poco's connection holds its lock
+  // while handling one), and a gateway request waiting on a quiet MCP server would hold it up to
+  // the 300 s read timeout.
+  parts_->api.upstream_answers.close_all();
+  parts_->server.stopAll(false);  // no new connections; open ones close after their current request
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(parts_->api.settings.limits.timeout_s);
   while (parts_->in_flight > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -80,13 +80,15 @@ bool forwarded_request_header(const std::string& name) {
                      [&](std::string_view allowed) { return Poco::icompare(name, std::string(allowed)) == 0; });
 }
 
-mcp::UpstreamRequest upstream_request(Exchange& exchange, const config::ServerConfig& server, std::string body) {
+mcp::UpstreamRequest upstream_request(ApiContext& api, Exchange& exchange, const config::ServerConfig& server,
+                                      std::string body) {
   mcp::UpstreamRequest request;
   request.method = exchange.request().getMethod();
   request.url = server.url;
   for (const auto& [name, value] : exchange.request())
     if (forwarded_request_header(name)) request.headers.emplace_back(name, value);
   request.body = std::move(body);
+  request.open_answers = &api.upstream_answers;  // `serve` stopping ends the wait for an answer
   return request;
 }
 
@@ -247,7 +249,7 @@ void handle_mcp(ApiContext& api, Exchange& exchange) {
     }
   }
 
-  const mcp::UpstreamRequest request = upstream_request(exchange, server.config, std::move(body));
+  const mcp::UpstreamRequest request = upstream_request(api, exchange, server.config, std::move(body));
   // Read from the body only when an answer needs it: most answers are passed on as they are.
   const auto id = [&request] { return jsonrpc_request_id(request.body); };
   std::unique_ptr<mcp::UpstreamResponse> answer;

@@ -2,6 +2,8 @@
 
 #include "connection_pool.h"
 
+#include "mcpauth/mcp/open_answers.h"
+
 #include "mcpauth/core/http_session.h"
 #include "mcpauth/core/plugin_error.h"
 
@@ -135,6 +137,15 @@ bool closed_before_answer(const Poco::Exception& e) {
 
 bool is_auth_required(const PluginError& e) { return e.status() == MCPAUTH_ERR_AUTH_REQUIRED; }
 
+// response.exchange(), abortable through request.open_answers while it waits.
+void exchange_abortably(PooledResponse& response, const UpstreamRequest& request, const Poco::URI& uri) {
+  if (request.open_answers == nullptr) return response.exchange(request, uri);
+  const OpenAnswers::Registration registration = request.open_answers->add(response);
+  if (!registration)
+    throw PluginError(MCPAUTH_ERR_CANCELLED, "request to " + uri.getHost() + " not sent: shutting down");
+  response.exchange(request, uri);
+}
+
 }  // namespace
 
 std::optional<std::string> UpstreamResponse::header(std::string_view name) const {
@@ -169,7 +180,7 @@ std::unique_ptr<UpstreamResponse> send_upstream(const UpstreamRequest& request) 
                         milliseconds(request.read_timeout_ms));
     auto response = std::make_unique<PooledResponse>(std::move(session), origin, uri.getHost());
     try {
-      response->exchange(request, uri);
+      exchange_abortably(*response, request, uri);
       return response;
     } catch (const Poco::Exception& e) {
       if (reused && attempt == 0 && closed_before_answer(e)) {

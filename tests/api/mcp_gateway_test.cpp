@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <future>
 #include <istream>
 #include <memory>
 #include <thread>
@@ -358,4 +359,27 @@ TEST_CASE("a quiet stream outlives the server's per-request timeouts") {
   std::this_thread::sleep_for(2500ms);  // nothing on either connection for more than timeout_s
   upstream.open_gate();
   CHECK_THAT(call.next_event(), Catch::Contains("streamed answer"));
+}
+
+TEST_CASE("stopping serve does not wait for an MCP server that has not answered yet") {
+  // Takes connections and reads nothing, answers nothing: the gateway waits for an answer's head.
+  Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
+  const std::string url = "http://127.0.0.1:" + std::to_string(silent.address().port()) + "/mcp";
+  ApiHarness api(R"({"mcpauth": {"limits": {"timeout_s": 60}}, "upstream": {"auth_type": "bearer", "url": ")" + url +
+                 R"("}})");
+  save_token(api, kAlice, "alices-token");
+  auto pending = std::async(std::launch::async, [&] {
+    try {
+      return api.post_json("/mcp/upstream", kAlice, kToolsList).status;
+    } catch (const std::exception&) {
+      return 0;  // the connection closed without an answer: as good
+    }
+  });
+  Poco::Net::StreamSocket held = silent.acceptConnection();  // the gateway's request reached the server
+  std::this_thread::sleep_for(200ms);
+  const auto start = std::chrono::steady_clock::now();
+  api.server().stop();
+  CHECK(std::chrono::steady_clock::now() - start < 10s);  // not the 60 s of timeout_s, nor the 300 s read timeout
+  const int status = pending.get();
+  CHECK((status == 0 || status == 502));
 }

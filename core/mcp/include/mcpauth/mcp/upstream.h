@@ -16,6 +16,8 @@ namespace mcpauth::mcp {
 
 using core::HeaderList;
 
+class OpenAnswers;
+
 struct UpstreamRequest {
   std::string method = "POST";  // POST, GET or DELETE
   std::string url;
@@ -23,6 +25,10 @@ struct UpstreamRequest {
   std::string body;
   uint32_t connect_timeout_ms = 10'000;
   uint32_t read_timeout_ms = 300'000;  // the longest wait for the next bytes of the answer
+  // When set, the wait for the answer's head can be ended by open_answers->close_all() (a server
+  // may hold a GET stream's head back until it has something to send); after close_all() the
+  // request fails with MCPAUTH_ERR_CANCELLED. Reading the body is registered by the caller.
+  OpenAnswers* open_answers = nullptr;
 };
 
 // An answer whose head has arrived; the body is read in pieces as the server sends them. When the
