@@ -133,6 +133,19 @@ describe('proxy keeps the session going', () => {
     assert.equal(started.peer.sessionCount(), sessions - 1);
   });
 
+  // The SDK's close() ends stdin, and sends SIGTERM 2 s later to a proxy still waiting for a call.
+  test('a client that closes mid-call still ends the session at the server', async () => {
+    const proxy = await connectThroughProxy(started.workspace);
+    await proxy.client.callTool({ name: 'echo', arguments: { text: 'x' } });
+    const sessions = started.peer.sessionCount();
+    const slowCall = proxy.client.callTool({ name: 'count', arguments: { n: 1, delayMs: 10000 } }).catch(() => 'ended');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the call has reached the server
+    await proxy.close();
+    assert.equal(started.peer.sessionCount(), sessions - 1, proxy.stderr());
+    assert.match(proxy.stderr(), /stopping \(SIGTERM\)/);
+    assert.equal(await slowCall, 'ended');
+  });
+
   test('a server that hangs up fails that call only', async () => {
     const proxy = await connectThroughProxy(started.workspace);
     try {

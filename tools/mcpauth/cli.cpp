@@ -89,7 +89,8 @@ Commands:
                    (the URL goes to stderr). When the server forgets the session, a
                    new one is opened with the client's own initialize request. In a
                    client's configuration: "command": "mcpauth",
-                   "args": ["proxy", "SERVER"]. Ends when stdin ends.
+                   "args": ["proxy", "SERVER"]. Ends when stdin ends, or on
+                   SIGTERM or SIGINT (ending the session at the server first).
   serve [--listen HOST:PORT]
                    Run the HTTP API for the enabled servers until SIGINT or SIGTERM:
                    admin JWT upload, per-user tokens, browser OAuth sign-in, /healthz
