@@ -42,7 +42,7 @@ mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
 targets=(mcpauth mcpauth_memory mcpauth_sqlite mcpauth_fernet_file mcpauth_oauth21 mcpauth_manual_jwt mcpauth_none
-  fernet_bench storage_bench credentials_bench)
+  fernet_bench storage_bench credentials_bench forwarding_floor)
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   progress "configuring $build_dir"
   launcher=()

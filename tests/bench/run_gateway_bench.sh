@@ -33,7 +33,9 @@
 # MCP-Protocol-Version and X-User-Email; straight to the upstream also its Authorization.
 # wrk, the gateway and the upstream share the machine's cores: compare figures of one run only.
 # Each run also reports the CPU time per request of mcpauth, of the upstream and of wrk (from
-# /proc), which depends less on other load than req/s does.
+# /proc), which depends less on other load than req/s does. At the end, forwarding_floor (built
+# with the benchmarks) measures what the four loopback socket calls of any forwarder cost here,
+# and from it the largest share of the direct throughput that any gateway could keep.
 #
 # Needs: wrk, curl, node, python3.
 set -euo pipefail
@@ -61,6 +63,8 @@ for c in "${connection_counts[@]}"; do
 done
 
 require_build "$build_dir" oauth21 sqlite
+floor_bin=$build/bin/forwarding_floor
+[ -x "$floor_bin" ] || die "$floor_bin is missing: build the target forwarding_floor"
 for tool in wrk curl node python3; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y wrk curl nodejs python3)"
 done
@@ -191,6 +195,10 @@ for ((round = 1; round <= rounds; round++)); do
     for variant in "${order[@]}"; do measure "$variant" "$c" "$round"; done
   done
 done
+progress "measuring the forwarding floor"
+for _ in 1 2 3; do "$floor_bin" 200000; done >"$tmp/floor"
+floor_cpu=$(cut -d' ' -f1 "$tmp/floor" | sort -g | sed -n 2p)
+floor_wall=$(cut -d' ' -f2 "$tmp/floor" | sort -g | sed -n 2p)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "## MCP gateway of mcpauth serve vs straight to the MCP server ($(date -u +%Y-%m-%dT%H:%MZ))"
@@ -233,6 +241,23 @@ done
 echo
 echo "Targets (gateway with --log-level warn): p50 adds < 0.3 ms; keeps >= 80% of direct req/s:"
 for verdict in "${verdicts[@]}"; do echo "$verdict"; done
+echo
+echo "What any gateway could keep here: the four loopback socket calls a forwarder makes per request (the"
+echo "request in, out to the MCP server, the answer in, out to the client), with no work between them,"
+echo "cost $floor_cpu µs of CPU and $floor_wall µs of wall time per request on this machine (forwarding_floor,"
+echo "200,000 round trips, median of 3 runs). So at most, whatever the gateway:"
+for c in "${connection_counts[@]}"; do
+  if [ "$c" = 1 ]; then # one request at a time: the extra hop's time adds to each request's
+    ceiling=$(awk -v rps="$(median_of 1 direct 4)" -v w="$floor_wall" 'BEGIN { t = 1e6 / rps; printf "%.0f", t / (t + w) * 100 }')
+    echo "- 1 connection: $ceiling% (time per direct request / (that + $floor_wall µs))"
+  else # the cores are busy: the gateway's CPU time comes out of the upstream's and wrk's
+    ceiling=$(awk -v up="$(median_of "$c" direct 8)" -v wrk="$(median_of "$c" direct 9)" -v f="$floor_cpu" \
+      'BEGIN { printf "%.0f", (up + wrk) / (up + wrk + f) * 100 }')
+    echo "- $c connections: $ceiling% ((upstream + wrk CPU µs per direct request) / (that + $floor_cpu µs))"
+  fi
+  figure figure="req/s share any gateway could keep, $c conn." unit=% value="$ceiling" \
+    note="from forwarding_floor: $floor_cpu µs CPU, $floor_wall µs wall per forwarded request"
+done
 echo
 echo "Every run: CPU µs per request of mcpauth, of the upstream and of wrk (user + system, from /proc),"
 echo "the share of the machine's CPU time that none of them used (other work: figures with much of it"
