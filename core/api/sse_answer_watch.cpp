@@ -1,8 +1,6 @@
 #include "sse_answer_watch.h"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include "mcpauth/mcp/jsonrpc.h"
 
 namespace mcpauth::api {
 namespace {
@@ -12,15 +10,8 @@ bool answers(const std::string& data, const Poco::Dynamic::Var& id) {
   // Notifications, most of a stream, are told without parsing them.
   if (data.find("\"result\"") == std::string::npos && data.find("\"error\"") == std::string::npos) return false;
   try {
-    Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(data);
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return false;
-    Poco::JSON::Object::Ptr message = parsed.extract<Poco::JSON::Object::Ptr>();
-    if (!message->has("result") && !message->has("error")) return false;
-    const Poco::Dynamic::Var other = message->get("id");
-    if (id.isString() || other.isString())
-      return id.isString() && other.isString() && id.toString() == other.toString();
-    return other.isNumeric() && !other.isBoolean() && other.convert<double>() == id.convert<double>();
-  } catch (const Poco::Exception&) {
+    return mcp::is_response_to(*mcp::parse_message(data), id);
+  } catch (const mcp::MessageFormatError&) {
     return false;
   }
 }

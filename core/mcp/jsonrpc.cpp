@@ -69,6 +69,15 @@ MessageKind kind_of(const Poco::JSON::Object& message) {
   return MessageKind::invalid;
 }
 
+bool is_response_to(const Poco::JSON::Object& message, const Poco::Dynamic::Var& request_id) {
+  if (kind_of(message) != MessageKind::response) return false;
+  const Poco::Dynamic::Var id = message.get("id");
+  if (id.isString() || request_id.isString())
+    return id.isString() && request_id.isString() && id.toString() == request_id.toString();
+  const auto is_number = [](const Poco::Dynamic::Var& v) { return v.isNumeric() && !v.isBoolean(); };
+  return is_number(id) && is_number(request_id) && id.convert<double>() == request_id.convert<double>();
+}
+
 bool is_accepted_protocol_version(std::string_view version) {
   if (version.size() != 10 || version[4] != '-' || version[7] != '-') return false;
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})

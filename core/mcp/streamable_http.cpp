@@ -1,6 +1,7 @@
 #include "mcpauth/mcp/streamable_http.h"
 
 #include "http_answers.h"
+#include "resumable_answer.h"
 
 #include "mcpauth/core/log.h"
 #include "mcpauth/core/plugin_error.h"
@@ -94,7 +95,8 @@ StreamableHttpTransport::StreamableHttpTransport(std::string url, Authentication
 StreamableHttpTransport::~StreamableHttpTransport() = default;
 
 void StreamableHttpTransport::post(const std::string& message_json, const MessageSink& on_message) {
-  const bool initializing = is_initialize_request(*parse_message(message_json));
+  const Poco::JSON::Object::Ptr message = parse_message(message_json);
+  const bool initializing = is_initialize_request(*message);
   UpstreamRequest request;
   request.url = impl_->url;
   request.headers = {{"Accept", "application/json, text/event-stream"}, {"Content-Type", "application/json"}};
@@ -113,11 +115,25 @@ void StreamableHttpTransport::post(const std::string& message_json, const Messag
     response->read_all(kMaxMessageBytes);
     return;
   }
-  if (!initializing) return detail::read_messages(*response, impl_->host, on_message);
-  detail::read_messages(*response, impl_->host, [&](const Poco::JSON::Object::Ptr& message) {
-    if (std::optional<std::string> version = negotiated_version(*message)) impl_->keep_protocol_version(*version);
-    on_message(message);
-  });
+  const auto resume = [this](const std::string& last_event_id) {
+    if (!is_header_safe(last_event_id))
+      throw TransportError("MCP server " + impl_->host + " sent an event id that cannot go back in Last-Event-ID");
+    if (impl_->listening.closed()) throw TransportError("the session with " + impl_->host + " was closed");
+    UpstreamRequest get;
+    get.method = "GET";
+    get.url = impl_->url;
+    get.headers = {{"Accept", "text/event-stream"}, {"Last-Event-ID", last_event_id}};
+    impl_->add_session_headers(get.headers, false);
+    return send_authenticated(get, impl_->authentication);
+  };
+  if (!initializing) return detail::read_answer(*response, *message, impl_->host, on_message, resume);
+  detail::read_answer(
+      *response, *message, impl_->host,
+      [&](const Poco::JSON::Object::Ptr& received) {
+        if (std::optional<std::string> version = negotiated_version(*received)) impl_->keep_protocol_version(*version);
+        on_message(received);
+      },
+      resume);
 }
 
 bool StreamableHttpTransport::listen(const MessageSink& on_message) {

@@ -102,6 +102,7 @@ describe('the gateway of mcpauth serve in front of the TS SDK MCP servers', () =
     peers.stepup = await startTsSdkPeer({ requiredScope: STEP_UP_SCOPE });
     peers.expiring = await startTsSdkPeer({ tokenTtlSeconds: 3 });
     peers.restart = await startTsSdkPeer();
+    peers.resumable = await startTsSdkPeer({ resumable: true });
     serve = await startServe({
       stateful: oauth21(peers.stateful),
       json: oauth21(peers.json),
@@ -110,8 +111,10 @@ describe('the gateway of mcpauth serve in front of the TS SDK MCP servers', () =
       // Refreshed only once expired, so the test knows when a refresh is due.
       expiring: oauth21(peers.expiring, { refresh_margin_s: 0 }),
       restart: oauth21(peers.restart),
+      resumable: oauth21(peers.resumable),
     });
-    for (const server of ['stateful', 'json', 'stateless', 'stepup', 'restart']) await signInThroughServe(serve, server, ALICE);
+    for (const server of ['stateful', 'json', 'stateless', 'stepup', 'restart', 'resumable'])
+      await signInThroughServe(serve, server, ALICE);
     await signInThroughServe(serve, 'stateful', BOB);
   });
 
@@ -154,6 +157,25 @@ describe('the gateway of mcpauth serve in front of the TS SDK MCP servers', () =
       }
     });
   }
+
+  // MCP 2025-11-25: a server may close a call's stream once it has sent an event id; the client
+  // resumes it with GET and Last-Event-ID, which the gateway passes on.
+  test('an answer the MCP server ends before its response is resumed by the client through the gateway', async () => {
+    const connection = await connect(serve, 'resumable', ALICE);
+    try {
+      const logs = [];
+      connection.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params.data));
+      const result = await connection.client.callTool({ name: 'poll_me', arguments: {} });
+      assert.equal(text(result), 'polled');
+      assert.deepEqual(logs, ['before the break', 'after the break']);
+      const resumes = mcpRequests(peers.resumable).filter((r) => r.headers['last-event-id']);
+      assert.equal(resumes.length, 1);
+      assert.equal(resumes[0].method, 'GET');
+      assert.equal(resumes[0].status, 200);
+    } finally {
+      await disconnect(connection);
+    }
+  });
 
   test('the session is the MCP server\'s, and DELETE ends it there', async () => {
     const peer = peers.stateful;

@@ -181,6 +181,31 @@ for (const mode of modes) {
   });
 }
 
+// MCP 2025-11-25 lets a server close a call's stream once it has sent an event id; the client then
+// resumes it with GET and Last-Event-ID, after the server's retry wait (the peer asks for 200 ms).
+describe('an answer the server ends before its response, resumed', () => {
+  let peer;
+  let workspace;
+  before(async () => {
+    ({ peer, workspace } = await startSignedIn(startTsSdkPeer({ resumable: true })));
+  });
+  after(() => stopPeerAndWorkspace({ peer, workspace }));
+
+  test('call: one GET with Last-Event-ID brings the rest of the stream and the result', async () => {
+    peer.clearRequests();
+    const result = await workspace.run(['call', 'srv', 'tools/call', toolCall('poll_me')]);
+    expectExit(result, 0, 'call poll_me');
+    assert.equal(textOf(JSON.parse(result.stdout)), 'polled');
+    assert.match(result.stderr, /\[info\] before the break\n(.*\n)*\[info\] after the break/);
+    const post = mcpPosts(peer).find((r) => r.json.method === 'tools/call');
+    const resumes = peer.requests.filter((r) => r.method === 'GET' && r.headers['last-event-id']);
+    assert.equal(resumes.length, 1, JSON.stringify(peer.requests.map((r) => [r.method, r.status])));
+    assert.equal(resumes[0].headers['mcp-session-id'], post.headers['mcp-session-id']);
+    assert.equal(resumes[0].headers.accept, 'text/event-stream');
+    assert.equal(resumes[0].status, 200);
+  });
+});
+
 describe('failures a user can meet', () => {
   let peer;
   let workspace;

@@ -89,6 +89,29 @@ for (const mode of modes) {
   });
 }
 
+// MCP 2025-11-25: a server may close a call's stream once it has sent an event id; the proxy
+// resumes it with GET and Last-Event-ID, and the client notices nothing.
+describe('proxy, a call whose stream the server ends before its response', () => {
+  let started;
+  let proxy;
+  before(async () => {
+    started = await startSignedIn(startTsSdkPeer({ resumable: true }));
+    proxy = await connectThroughProxy(started.workspace);
+  });
+  after(async () => {
+    await proxy?.close();
+    await stopPeerAndWorkspace(started ?? {});
+  });
+
+  test('is answered, with the notifications from both sides of the break', async () => {
+    const result = await proxy.client.callTool({ name: 'poll_me', arguments: {} });
+    assert.equal(textOf(result), 'polled', proxy.stderr());
+    assert.deepEqual(proxy.logs, ['before the break', 'after the break']);
+    const resumes = started.peer.requests.filter((r) => r.method === 'GET' && r.headers['last-event-id']);
+    assert.equal(resumes.length, 1);
+  });
+});
+
 describe('proxy keeps the session going', () => {
   let started;
   before(async () => {

@@ -26,6 +26,21 @@ TEST_CASE("message kinds") {
   CHECK(kind(R"({"jsonrpc":"2.0","method":7})") == MessageKind::invalid);
 }
 
+TEST_CASE("a response answers the request with an equal id: strings only strings, numbers by value") {
+  const auto answers = [](const std::string& json, const Poco::Dynamic::Var& id) {
+    return is_response_to(*parse_message(json), id);
+  };
+  CHECK(answers(R"({"jsonrpc":"2.0","id":1,"result":{}})", 1));
+  CHECK(answers(R"({"jsonrpc":"2.0","id":1.0,"error":{"code":1,"message":"m"}})", 1));
+  CHECK(answers(R"({"jsonrpc":"2.0","id":"a-7","result":{}})", std::string("a-7")));
+  CHECK_FALSE(answers(R"({"jsonrpc":"2.0","id":"1","result":{}})", 1));
+  CHECK_FALSE(answers(R"({"jsonrpc":"2.0","id":1,"result":{}})", std::string("1")));
+  CHECK_FALSE(answers(R"({"jsonrpc":"2.0","id":true,"result":{}})", 1));
+  CHECK_FALSE(answers(R"({"jsonrpc":"2.0","id":2,"result":{}})", 1));
+  CHECK_FALSE(answers(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", 1));
+  CHECK_FALSE(answers(R"({"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"m"}})", 1));
+}
+
 TEST_CASE("protocol versions from 2025-03-26 on are accepted") {
   for (const char* version : {"2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "2031-01-01"})
     CHECK(is_accepted_protocol_version(version));

@@ -39,6 +39,8 @@ const NO_RATE_LIMIT = { rateLimit: false };
  * @param {boolean} [options.stateless=false]          MCP endpoint without sessions
  * @param {boolean} [options.jsonResponse=false]       MCP answers as application/json, not SSE
  * @param {boolean} [options.legacySse=false]          also the old HTTP+SSE transport at /sse (peer.sseUrl)
+ * @param {boolean} [options.resumable=false]          SSE answers carry event ids (an in-memory event store) and
+ *                                                      the `poll_me` tool closes its stream before answering
  */
 export async function startTsSdkPeer(options = {}) {
   const {
@@ -52,6 +54,7 @@ export async function startTsSdkPeer(options = {}) {
     stateless = false,
     jsonResponse = false,
     legacySse = false,
+    resumable = false,
   } = options;
 
   const log = createRequestLog();
@@ -110,6 +113,7 @@ export async function startTsSdkPeer(options = {}) {
     requiredScope,
     stateless,
     jsonResponse,
+    resumable,
     legacySsePath: legacySse ? SSE_PATH : undefined,
   });
   rsApp.use(mcp.router);

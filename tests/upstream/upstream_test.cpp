@@ -2,6 +2,7 @@
 // streaming, connection reuse, answers cut short, and the credential/challenge loop.
 #include "scripted_server.h"
 #include "test_support.h"
+#include "wire_bytes.h"
 
 #include "mcpauth/core/plugin_error.h"
 #include "mcpauth/mcp/upstream.h"
@@ -15,6 +16,9 @@ using mcpauth::core::HeaderList;
 using mcpauth::core::PluginError;
 using mcpauth::mcp::Authentication;
 using mcpauth::mcp::UpstreamRequest;
+using mcpauth::test::chunk;
+using mcpauth::test::has_header_line;
+using mcpauth::test::kSseHead;
 using mcpauth::test::ScriptedServer;
 using namespace std::chrono_literals;
 
@@ -29,14 +33,6 @@ UpstreamRequest post_to(const ScriptedServer& server,
   request.read_timeout_ms = 5000;
   return request;
 }
-
-std::string chunk(const std::string& data) {
-  char size[16];
-  std::snprintf(size, sizeof size, "%zx", data.size());
-  return std::string(size) + "\r\n" + data + "\r\n";
-}
-
-const std::string kSseHead = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 // Credentials that count what was asked of them, with scripted challenge answers.
 struct CountingAuth {
@@ -60,10 +56,6 @@ struct CountingAuth {
     return auth;
   }
 };
-
-bool has_header_line(const std::string& head, const std::string& line) {
-  return head.find("\r\n" + line + "\r\n") != std::string::npos || head.ends_with("\r\n" + line);
-}
 
 }  // namespace
 

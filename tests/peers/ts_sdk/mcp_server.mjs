@@ -7,12 +7,14 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import { InMemoryEventStore } from '@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 
 const SESSION_NOT_FOUND = { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null };
 const SESSION_REQUIRED = { jsonrpc: '2.0', error: { code: -32000, message: 'Mcp-Session-Id header is required' }, id: null };
 
-function createMcpServer() {
+// resumable: also the `poll_me` tool, which needs an event store.
+function createMcpServer({ resumable = false } = {}) {
   const server = new McpServer({ name: 'mcpauth-ts-sdk-peer', version: '1.0.0' }, { capabilities: { logging: {} } });
   server.registerTool(
     'whoami',
@@ -51,6 +53,24 @@ function createMcpServer() {
       return { content: [{ type: 'text', text: 'too late' }] };
     },
   );
+  if (resumable) {
+    server.registerTool(
+      'poll_me',
+      {
+        description:
+          'Sends a notification, closes the call\'s stream (the client must resume it with Last-Event-ID), ' +
+          'sends another and answers "polled"; needs a resumable endpoint',
+      },
+      async (extra) => {
+        if (!extra.closeSSEStream) throw new Error('this endpoint cannot close a stream for polling');
+        await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'before the break' } });
+        extra.closeSSEStream();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'after the break' } });
+        return { content: [{ type: 'text', text: 'polled' }] };
+      },
+    );
+  }
   return server;
 }
 
@@ -69,6 +89,9 @@ function callsTool(body, name) {
  * @param {string} [o.requiredScope]       scope the `whoami` tool call needs (403 otherwise)
  * @param {boolean} [o.stateless=false]    no sessions: a new server and transport for each request
  * @param {boolean} [o.jsonResponse=false] answer POSTs with application/json instead of an SSE stream
+ * @param {boolean} [o.resumable=false]    stateful only: SSE events carry ids from an in-memory event
+ *                                         store, streams can be resumed, and clients wait 200 ms to
+ *                                         resume (retry)
  * @param {string} [o.legacySsePath]       also serve the old HTTP+SSE transport: GET here opens the
  *                                         stream, whose `endpoint` event names `${legacySsePath}/messages`
  * @returns {{ router: express.Router, close: () => Promise<void>, forgetSessions: () => Promise<void>,
@@ -82,6 +105,7 @@ export function createMcpEndpoint({
   requiredScope,
   stateless = false,
   jsonResponse = false,
+  resumable = false,
   legacySsePath,
 }) {
   const transports = new Map(); // Mcp-Session-Id -> transport
@@ -120,10 +144,11 @@ export function createMcpEndpoint({
       transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
         enableJsonResponse: jsonResponse,
+        ...(resumable ? { eventStore: new InMemoryEventStore(), retryInterval: 200 } : {}),
         onsessioninitialized: (id) => transports.set(id, transport),
       });
       transport.onclose = () => transports.delete(transport.sessionId);
-      await createMcpServer().connect(transport);
+      await createMcpServer({ resumable }).connect(transport);
     }
     await transport.handleRequest(req, res, req.body);
   });

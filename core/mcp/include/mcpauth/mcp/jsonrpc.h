@@ -38,6 +38,10 @@ enum class MessageKind { request, notification, response, invalid };
 // request: method and id; notification: method, no id; response: id and result or error.
 MessageKind kind_of(const Poco::JSON::Object& message);
 
+// A response (result or error) to the request whose id is request_id: a string id equals only the
+// same string, a number only the same number.
+bool is_response_to(const Poco::JSON::Object& message, const Poco::Dynamic::Var& request_id);
+
 // A protocol version this client can speak: a YYYY-MM-DD date from kOldestProtocolVersion on
 // (later versions are kept compatible by the specification's rules).
 bool is_accepted_protocol_version(std::string_view version);

@@ -22,7 +22,10 @@ class StreamableHttpTransport final : public Transport {
   // Mcp-Session-Id header is kept, and the protocolVersion of the answer to initialize becomes the
   // MCP-Protocol-Version header; both go with every later request. A 404 while a session id is held
   // throws SessionExpired. The answer is read to its end: an SSE answer stays open until the server
-  // closes it (normally after the response), and its events reach on_message one by one.
+  // closes it (normally after the response), and its events reach on_message one by one. An SSE
+  // answer to a request that ends or breaks before the response, after an event id, is resumed
+  // with GET and Last-Event-ID (after the server's `retry` wait) until the response comes; one that
+  // cannot be resumed, or a JSON answer without the response, throws TransportError.
   void post(const std::string& message_json, const MessageSink& on_message) override;
 
   // GET with Accept: text/event-stream; false when the server answers 404 or 405 (no stream, or
