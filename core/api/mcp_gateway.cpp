@@ -132,12 +132,14 @@ void send_upstream_failure(Exchange& exchange, const std::string& name, const co
 }
 
 void send_credentials_failure(Exchange& exchange, const std::string& name, const CredentialsFailed& e, const Var& id) {
-  core::log(core::LogLevel::warn, "gateway", "server '" + name + "': credentials for the user: " + e.what());
+  core::log(core::LogLevel::warn, "gateway",
+            "server '" + name + "': credentials for " + config::printable(exchange.user) + ": " + e.what());
   Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
   data->set("server_name", name);
+  // The plugin refuses to go on (e.g. step-ups past its limit): signing in again would not help.
   if (e.status() == MCPAUTH_ERR_DENIED)
     return send_jsonrpc_error(exchange, 403, id, kJsonRpcServerError,
-                              "MCP server '" + name + "' still refuses access after re-authorization", data);
+                              "MCP server '" + name + "' denies access to this user; its auth plugin gave up", data);
   send_jsonrpc_error(exchange, 502, id, kJsonRpcServerError,
                      "Credentials for MCP server '" + name + "' could not be obtained; try again later", data);
 }

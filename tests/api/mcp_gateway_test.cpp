@@ -1,8 +1,10 @@
 // The MCP gateway (POST, GET, DELETE /mcp/{server}) where no MCP server is needed, or where a small
 // recording HTTP server (recording_mcp_server.h) shows what reaches the server and how answers come
-// back. The gateway in front of real MCP servers is tested end to end (tests/e2e/gateway.test.mjs).
+// back, and a scripted one (tests/upstream/scripted_server.h) the refusals that make the oauth21
+// plugin fail. The gateway in front of real MCP servers is tested end to end (tests/e2e/gateway.test.mjs).
 #include "api_harness.h"
 #include "recording_mcp_server.h"
+#include "scripted_server.h"
 #include "test_support.h"
 
 #include <Poco/JSON/Object.h>
@@ -100,6 +102,38 @@ uint16_t unused_port() {
   Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
   return socket.address().port();  // closed again when the socket goes
+}
+
+// "scoped": an oauth21 server (plugin_config: its settings) at the scripted server.
+std::string oauth_config(const ScriptedServer& upstream, const std::string& plugin_config) {
+  return R"({"scoped": {"url": ")" + upstream.url() + R"(", "auth": {"plugin": "oauth21", "config": )" + plugin_config +
+         "}}}";
+}
+
+// The MCP server's refusal with this Bearer challenge.
+ScriptedServer::Script refusal(int status, const std::string& challenge) {
+  return {{ScriptedServer::answer(status, "WWW-Authenticate: Bearer " + challenge + "\r\n", "{}")}};
+}
+
+// A 401 whose resource metadata is on a host that is down: oauth21 cannot discover its
+// authorization server, a network error.
+ScriptedServer::Script refusal_with_unreachable_metadata() {
+  return refusal(401, R"(error="invalid_token", resource_metadata="http://127.0.0.1:)" + std::to_string(unused_port()) +
+                          R"(/.well-known/oauth-protected-resource")");
+}
+
+// The gateway's warning about the plugin's failure names the server, not the secret.
+void check_credentials_warning(const StderrCapture& log, const std::string& secret) {
+  CHECK_THAT(log.text(), Catch::Contains("warn gateway: server 'scoped': credentials for alice@example.com: ") &&
+                             !Catch::Contains(secret));
+}
+
+// The answer and the log line when the plugin could not obtain credentials for "scoped" (id 7).
+void check_credentials_unavailable(const HttpReply& reply, const StderrCapture& log, const std::string& secret) {
+  CHECK(reply.status == 502);
+  CHECK(reply.body == R"({"jsonrpc":"2.0","id":7,"error":{"code":-32000,"message":"Credentials for MCP server )"
+                      R"('scoped' could not be obtained; try again later","data":{"server_name":"scoped"}}})");
+  check_credentials_warning(log, secret);
 }
 
 }  // namespace
@@ -382,4 +416,52 @@ TEST_CASE("stopping serve does not wait for an MCP server that has not answered 
   CHECK(std::chrono::steady_clock::now() - start < 10s);  // not the 60 s of timeout_s, nor the 300 s read timeout
   const int status = pending.get();
   CHECK((status == 0 || status == 502));
+}
+
+// MCPAUTH_ERR_DENIED from the plugin (here oauth21 giving up on step-ups) is a 403, not a sign-in.
+TEST_CASE("an MCP server whose scope the plugin gave up on is a 403 naming the server") {
+  ScriptedServer upstream;
+  ApiHarness api(oauth_config(upstream, R"({"max_step_up": 1})"));
+  REQUIRE(api.post_json("/api/mcp/auth/scoped/token", kAlice, R"({"token": "alices-oauth-token-4711"})").status == 200);
+  const std::string insufficient_scope = R"(error="insufficient_scope", scope="admin")";
+  upstream.then(refusal(403, insufficient_scope));
+  upstream.then(refusal(403, insufficient_scope));
+  // oauth21 first asks the user to authorize again for the scope (a step-up), ...
+  CHECK(rpc_error(api.post_json("/mcp/scoped", kAlice, kToolsList))->getValue<int>("code") == -32001);
+  // ... then, past max_step_up, refuses with MCPAUTH_ERR_DENIED.
+  StderrCapture log;
+  HttpReply reply = api.post_json("/mcp/scoped", kAlice, rpc("tools/call"));
+  REQUIRE(upstream.received().size() == 2);
+  CHECK_THAT(upstream.received()[1].head, Catch::Contains("Authorization: Bearer alices-oauth-token-4711"));
+  CHECK(reply.status == 403);
+  CHECK(reply.body == R"({"jsonrpc":"2.0","id":"req-1","error":{"code":-32000,"message":"MCP server 'scoped' denies )"
+                      R"(access to this user; its auth plugin gave up","data":{"server_name":"scoped"}}})");
+  check_credentials_warning(log, "alices-oauth-token-4711");
+}
+
+// Any other plugin error while answering the server's challenge (here discovery failing) is a 502.
+TEST_CASE("a network error of the plugin answering a challenge is a 502: try again later, not sign in") {
+  ScriptedServer upstream;
+  ApiHarness api(oauth_config(upstream, "{}"));
+  REQUIRE(api.post_json("/api/mcp/auth/scoped/token", kAlice, R"({"token": "alices-oauth-token-4711"})").status == 200);
+  upstream.then(refusal_with_unreachable_metadata());
+  StderrCapture log;
+  HttpReply reply = api.post_json("/mcp/scoped", kAlice, kToolsList);
+  REQUIRE(upstream.received().size() == 1);
+  CHECK_THAT(upstream.received()[0].head, Catch::Contains("Authorization: Bearer alices-oauth-token-4711"));
+  check_credentials_unavailable(reply, log, "alices-oauth-token-4711");
+}
+
+// The same while getting credentials: a service account's first tokens need discovery, which the
+// MCP server's challenge to the plugin's probe leads to a host that is down.
+TEST_CASE("a network error of the plugin getting credentials is a 502, and the request is not sent") {
+  ScriptedServer upstream;
+  ApiHarness api(oauth_config(
+      upstream, R"({"grant": "client_credentials", "client_id": "svc", "client_secret": "client-secret-4711"})"));
+  upstream.then(refusal_with_unreachable_metadata());
+  StderrCapture log;
+  HttpReply reply = api.post_json("/mcp/scoped", kAlice, kToolsList);
+  REQUIRE(upstream.received().size() == 1);  // the plugin's probe, never the client's message
+  CHECK_THAT(upstream.received()[0].body, Catch::Contains(R"("method":"initialize")"));
+  check_credentials_unavailable(reply, log, "client-secret-4711");
 }
