@@ -31,10 +31,6 @@ Function symbol(void* library, const char* name, const std::filesystem::path& pa
 
 }  // namespace
 
-bool is_network_command(const std::string& command) {
-  return command == "login" || command == "serve" || command == "call" || command == "tools" || command == "proxy";
-}
-
 NetworkModule::NetworkModule() {
   const std::filesystem::path path = module_path();
   // Never closed: its code runs until the process ends.

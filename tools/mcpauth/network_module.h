@@ -21,9 +21,6 @@ int32_t mcpauth_network_http_fetch(const mcpauth::sdk::HttpRequest* request, mcp
 
 namespace mcpauth::cli {
 
-// login, serve, call, tools, proxy.
-bool is_network_command(const std::string& command);
-
 class NetworkModule {
  public:
   int main(int argc, char** argv) const { return main_(argc, argv); }
