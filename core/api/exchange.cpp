@@ -34,6 +34,11 @@ Exchange::Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
   if (question != std::string::npos) query_ = target.substr(question + 1);
 }
 
+int Exchange::client_socket() const {
+  auto* served = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request_);
+  return served ? served->socket().impl()->sockfd() : -1;
+}
+
 // A request without Content-Length or chunked encoding has no body (RFC 9112 6.3).
 bool Exchange::has_body() const {
   return request_.hasContentLength() ? request_.getContentLength64() > 0 : request_.getChunkedTransferEncoding();

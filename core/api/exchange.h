@@ -56,6 +56,10 @@ class Exchange {
   // answer, not a complete one.
   void abort_stream();
 
+  // The connection's socket (its file descriptor), to poll for the client hanging up; -1 when the
+  // request did not come from Poco's HTTP server.
+  int client_socket() const;
+
   bool sent() const { return status_ != 0; }
   int status() const { return status_; }
 

@@ -152,7 +152,7 @@ bool has_body(const mcp::UpstreamResponse& answer) {
 // reaches the client cut off too. An event stream that ends without the answer to the request, and
 // that the client cannot resume, gets an error for the request first: the client would otherwise
 // wait for it forever.
-void forward_answer(Exchange& exchange, const std::string& name, mcp::UpstreamResponse& answer,
+void forward_answer(ApiContext& api, Exchange& exchange, const std::string& name, mcp::UpstreamResponse& answer,
                     const std::string& request_body) {
   for (std::string_view header : kAnswerHeaders)
     if (std::optional<std::string> value = answer.header(header)) exchange.response().set(std::string(header), *value);
@@ -174,6 +174,9 @@ void forward_answer(Exchange& exchange, const std::string& name, mcp::UpstreamRe
   std::optional<SseAnswerWatch> watch;
   if (!id.isEmpty()) watch.emplace(id);
   exchange.start_stream(answer.status(), content_type);
+  std::optional<ClientDepartures::Watch> departure;
+  if (const int client = exchange.client_socket(); client >= 0)
+    departure.emplace(api.client_departures, client, answer);
   bool cut = false;
   std::string chunk;
   try {
@@ -187,6 +190,10 @@ void forward_answer(Exchange& exchange, const std::string& name, mcp::UpstreamRe
   } catch (const core::PluginError& e) {
     core::log(core::LogLevel::warn, "gateway", "server '" + name + "': the answer was cut off: " + e.what());
     cut = true;
+  }
+  if (departure && departure->client_left()) {
+    core::log(core::LogLevel::debug, "gateway", "server '" + name + "': the client hung up during the answer");
+    return exchange.abort_stream();
   }
   if (watch && watch->unanswered()) {
     if (!cut)
@@ -270,7 +277,7 @@ void handle_mcp(ApiContext& api, Exchange& exchange) {
               "server '" + name + "' refused the credentials of " + config::printable(exchange.user));
     return send_authorization_required(api, exchange, server, id());
   }
-  forward_answer(exchange, name, *answer, request.body);
+  forward_answer(api, exchange, name, *answer, request.body);
 }
 
 }  // namespace mcpauth::api

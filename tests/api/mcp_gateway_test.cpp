@@ -384,6 +384,37 @@ TEST_CASE("server-initiated streams may take half of the connections, no more") 
   CHECK(api.get("/mcp/upstream", kAlice, {{"Accept", "text/event-stream"}}).status == 200);
 }
 
+// A client that hangs up is noticed at once, not at the server's next byte (or after 300 s): its
+// stream's thread comes free, here seen as room for another stream.
+TEST_CASE("a client hanging up on a quiet stream lets go of it at once") {
+  RecordingMcpServer upstream;
+  ApiHarness api(gateway_config(upstream, R"("limits": {"max_connections": 2})"));  // one stream at a time
+  save_token(api, kAlice, "alices-token");
+  const auto open_stream = [&](Poco::Net::HTTPClientSession& session) {
+    Poco::Net::HTTPRequest get("GET", "/mcp/upstream", Poco::Net::HTTPMessage::HTTP_1_1);
+    get.set("X-User-Email", kAlice);
+    get.set("Accept", "text/event-stream");
+    session.sendRequest(get);
+    Poco::Net::HTTPResponse head;
+    session.receiveResponse(head);
+    return head.getStatus();
+  };
+  Poco::Net::HTTPClientSession first("127.0.0.1", api.port());
+  REQUIRE(open_stream(first) == 200);
+  Poco::Net::HTTPClientSession refused("127.0.0.1", api.port());
+  REQUIRE(open_stream(refused) == 405);  // the one stream is taken
+  first.abort();                         // the server stays quiet: only the hang-up can free it
+  const auto hung_up = std::chrono::steady_clock::now();
+  int status = 405;
+  while (status == 405 && std::chrono::steady_clock::now() - hung_up < 5s) {
+    std::this_thread::sleep_for(50ms);
+    Poco::Net::HTTPClientSession next("127.0.0.1", api.port());
+    status = open_stream(next);
+  }
+  CHECK(status == 200);
+  upstream.open_gate();  // lets the second stream end
+}
+
 TEST_CASE("a quiet stream outlives the server's per-request timeouts") {
   RecordingMcpServer upstream;
   ApiHarness api(gateway_config(upstream, R"("limits": {"timeout_s": 1})"));
