@@ -35,7 +35,8 @@ struct AnswerState {
 };
 
 // Reads one event stream to its end, delivering its messages and noting where it stood. A broken
-// connection is returned (not thrown) when the stream can be resumed.
+// connection is returned (not thrown) when the stream can be resumed, and ignored once the request
+// has its response.
 std::optional<core::PluginError> read_stream(UpstreamResponse& response, const std::string& host, AnswerState& state,
                                              const MessageSink& on_message) {
   try {
@@ -49,7 +50,9 @@ std::optional<core::PluginError> read_stream(UpstreamResponse& response, const s
       on_message(message);
     });
   } catch (const core::PluginError& e) {
-    if (e.status() != MCPAUTH_ERR_NETWORK || state.last_event_id.empty() || !state.awaits_response()) throw;
+    if (e.status() != MCPAUTH_ERR_NETWORK) throw;
+    if (state.request_id && state.answered) return std::nullopt;
+    if (!state.request_id || state.last_event_id.empty()) throw;
     return e;
   }
   return std::nullopt;

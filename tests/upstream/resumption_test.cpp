@@ -76,6 +76,14 @@ TEST_CASE("a connection that breaks after an event id is resumed too") {
   CHECK(has_header_line(server.received()[1].head, "Last-Event-ID: 7"));
 }
 
+TEST_CASE("a connection that breaks after the response costs nothing") {
+  ScriptedServer server;
+  server.then({{kSseHead + event("data: " + kResponse), 0ms, true}});
+  auto transport = transport_to(server);
+  CHECK(post_request(transport) == std::vector<std::string>{"result"});
+  CHECK(server.received().size() == 1);
+}
+
 TEST_CASE("an answer that cannot be resumed, or will not be, is an error naming the server") {
   ScriptedServer server;
   auto transport = transport_to(server);
