@@ -14,7 +14,7 @@
 #   --only LIST      comma-separated benchmarks to run, of: fernet storage credentials token
 #                    login api gateway (default: all)
 #   -h, --help       show this text
-# A full run takes about 20 minutes on a quiet 2-core machine, far longer on a busy one (filling
+# A full run takes about 12 minutes on a quiet 2-core machine, far longer on a busy one (filling
 # the durable stores with 100,000 entries is fsync-bound). Run it on a machine as quiet as you can
 # get: the load average at the start and the end is in the report.
 set -euo pipefail
