@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include <pthread.h>
 
@@ -48,17 +49,10 @@ class StopSignalWatch {
     }).detach();
   }
 
-  // From now on a stop signal ends the session on this transport first.
-  void watch(mcp::Transport& transport) {
-    std::lock_guard lock(state_->mutex);
-    state_->transport = &transport;
-  }
-
-  // The proxy ends by itself (stdin ended): a stop signal from now on changes nothing.
-  void finish() {
-    std::lock_guard lock(state_->mutex);
-    state_->finished = true;
-  }
+  // While it lives, a stop signal ends the session on the transport first; after it, a stop signal
+  // changes nothing: the proxy is ending by itself (stdin ended), or has failed.
+  class Watching;
+  [[nodiscard]] Watching watch(mcp::Transport& transport);
 
  private:
   struct State {
@@ -68,6 +62,26 @@ class StopSignalWatch {
   };
   std::shared_ptr<State> state_ = std::make_shared<State>();
 };
+
+class StopSignalWatch::Watching {
+ public:
+  explicit Watching(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  Watching(const Watching&) = delete;
+  Watching& operator=(const Watching&) = delete;
+  ~Watching() {
+    std::lock_guard lock(state_->mutex);
+    state_->finished = true;
+  }
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+StopSignalWatch::Watching StopSignalWatch::watch(mcp::Transport& transport) {
+  std::lock_guard lock(state_->mutex);
+  state_->transport = &transport;
+  return Watching(state_);
+}
 
 }  // namespace
 
@@ -79,12 +93,9 @@ int run_proxy(const Invocation& invocation) {
   std::ios::sync_with_stdio(false);
   StopSignalWatch stop_signals;
   ServerLink link(line.target);
-  stop_signals.watch(link.transport());
-  {
-    mcp::StdioBridge bridge(link.transport(), std::cout);
-    bridge.run(std::cin);
-  }
-  stop_signals.finish();
+  const StopSignalWatch::Watching watching = stop_signals.watch(link.transport());
+  mcp::StdioBridge bridge(link.transport(), std::cout);  // ends the session when it goes, before `watching`
+  bridge.run(std::cin);
   return 0;
 }
 
